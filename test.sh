@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Runs every test of the workshop and prints "N passed, N failed" as its last line.
+# On a fresh Debian machine it first installs what is missing: the npm packages (from package-lock.json) and,
+# when it can (root and apt-get), Chromium for the browser tests.
+#
+#   ./test.sh                  everything
+#   ./test.sh --filter X       only tests whose name contains X (dotnet test --filter syntax also works)
+set -euo pipefail
+cd "$(dirname "$0")"
+
+step() { printf '\n==> %s\n' "$*"; }
+
+filter=()
+if [[ "${1:-}" == "--filter" && -n "${2:-}" ]]; then
+  case "$2" in *[=~]*) filter=(--filter "$2") ;; *) filter=(--filter "FullyQualifiedName~$2") ;; esac
+fi
+
+command -v dotnet >/dev/null || { echo "The .NET 10 SDK is required: https://dot.net" >&2; echo "0 passed, 1 failed"; exit 1; }
+command -v npm >/dev/null || { echo "Node.js 20+ and npm are required for the browser libraries." >&2; echo "0 passed, 1 failed"; exit 1; }
+
+step "npm packages (socket.io-client, @microsoft/signalr, and the Node peers used by interop tests)"
+if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
+  npm ci --no-audit --no-fund --loglevel=error
+else
+  echo "up to date"
+fi
+
+step "Chromium for the browser tests"
+chromium_path="${CHROMIUM_PATH:-/usr/bin/chromium}"
+if [[ -x "$chromium_path" ]]; then
+  "$chromium_path" --version 2>/dev/null || true
+elif [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
+  echo "installing Debian's chromium (apt-get)…"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq chromium >/dev/null
+  "$chromium_path" --version
+else
+  echo "Chromium is missing at $chromium_path and cannot be installed from here (needs root and apt-get)." >&2
+  echo "Install it (sudo apt-get install -y chromium) or set CHROMIUM_PATH; the browser tests will fail without it." >&2
+fi
+
+step "build"
+dotnet build realtime-samples.sln -c Release --nologo -v minimal -clp:ErrorsOnly
+
+step "test"
+results="TestResults/run-$(date +%Y%m%d-%H%M%S)"
+set +e
+dotnet test realtime-samples.sln -c Release --no-build --nologo -v quiet \
+  --logger "trx" --logger "console;verbosity=normal" --results-directory "$results" "${filter[@]}"
+status=$?
+set -e
+
+# Sum the counters of every test run (one .trx per test project).
+passed=0; failed=0; total=0
+shopt -s nullglob
+for trx in "$results"/*.trx; do
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
+  get() { sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p" <<<"$counters"; }
+  total=$((total + $(get total)))
+  passed=$((passed + $(get passed)))
+  failed=$((failed + $(get failed) + $(get error) + $(get timeout) + $(get aborted)))
+done
+trx_count=$(ls "$results"/*.trx 2>/dev/null | wc -l)
+projects=$(dotnet sln realtime-samples.sln list | grep -c 'Tests\.csproj$' || true)
+if (( status != 0 && failed == 0 )); then
+  echo "dotnet test exited with $status (a test host crashed or a project did not run)." >&2
+  failed=$((failed + 1))
+fi
+if (( trx_count < projects )); then
+  echo "Only $trx_count of $projects test projects reported results." >&2
+  failed=$((failed + projects - trx_count))
+fi
+if (( total == 0 )); then
+  echo "No test ran." >&2
+fi
+echo "$passed passed, $failed failed"
+(( failed == 0 && passed > 0 ))
