@@ -1,0 +1,87 @@
+using Microsoft.AspNetCore.Http;
+
+namespace Realtime.EngineIO;
+
+/// <summary>
+/// Options of an Engine.IO server. Every default matches Node's engine.io 6.6 (<c>server.ts</c>).
+/// Socket.IO's options class derives from this one.
+/// </summary>
+public class EngineIOServerOptions
+{
+    /// <summary>Node <c>path</c>, default <c>/engine.io</c>. The MapEngineIO/MapSocketIO argument overrides it.</summary>
+    public string Path { get; set; } = "/engine.io";
+
+    /// <summary>Node <c>pingInterval</c>, default 25 s: the server sends a ping this long after the last pong.</summary>
+    public TimeSpan PingInterval { get; set; } = TimeSpan.FromMilliseconds(25000);
+
+    /// <summary>Node <c>pingTimeout</c>, default 20 s: without a pong within this time the session closes ("ping timeout").</summary>
+    public TimeSpan PingTimeout { get; set; } = TimeSpan.FromMilliseconds(20000);
+
+    /// <summary>Node <c>upgradeTimeout</c>, default 10 s: a WebSocket probe must finish the upgrade within this time.</summary>
+    public TimeSpan UpgradeTimeout { get; set; } = TimeSpan.FromMilliseconds(10000);
+
+    /// <summary>Node <c>maxHttpBufferSize</c>, default 1e6 bytes: the largest POST body or WebSocket message. Also sent as <c>maxPayload</c>.</summary>
+    public long MaxHttpBufferSize { get; set; } = 1_000_000;
+
+    /// <summary>Node <c>transports</c>, default <c>["polling", "websocket"]</c>: the transports a client may use.</summary>
+    public IList<string> Transports { get; set; } = ["polling", "websocket"];
+
+    /// <summary>Node <c>allowUpgrades</c>, default true: polling sessions may upgrade to websocket.</summary>
+    public bool AllowUpgrades { get; set; } = true;
+
+    /// <summary>Node <c>cors</c>, default unset: null sends no CORS headers and answers OPTIONS with 400.</summary>
+    public EngineCorsOptions? Cors { get; set; }
+
+    /// <summary>Node <c>allowRequest</c>, default unset: returning false answers 403 <c>{"code":4,"message":"Forbidden"}</c>.</summary>
+    public Func<HttpContext, ValueTask<bool>>? AllowRequest { get; set; }
+
+    /// <summary>Node <c>cookie</c>, default unset: when set, the handshake response sets a cookie holding the sid.</summary>
+    public EngineCookieOptions? Cookie { get; set; }
+}
+
+/// <summary>CORS options, shaped like the <c>cors</c> npm package that Node's engine.io uses.</summary>
+public sealed class EngineCorsOptions
+{
+    /// <summary>Allowed origins; <c>"*"</c> allows any origin (and sends <c>Access-Control-Allow-Origin: *</c>).</summary>
+    public IList<string> Origins { get; set; } = [];
+
+    /// <summary>Alternative to <see cref="Origins"/>: decides per request origin; the allowed origin is echoed.</summary>
+    public Func<string, bool>? OriginPredicate { get; set; }
+
+    /// <summary>Sends <c>Access-Control-Allow-Credentials: true</c>.</summary>
+    public bool Credentials { get; set; }
+
+    /// <summary>Methods announced to a preflight (the cors package's default list).</summary>
+    public IList<string> Methods { get; set; } = ["GET", "HEAD", "PUT", "PATCH", "POST", "DELETE"];
+
+    /// <summary>Headers announced to a preflight; null echoes the request's <c>Access-Control-Request-Headers</c>.</summary>
+    public IList<string>? AllowedHeaders { get; set; }
+
+    /// <summary>Headers sent in <c>Access-Control-Expose-Headers</c>.</summary>
+    public IList<string>? ExposedHeaders { get; set; }
+
+    /// <summary>Preflight cache time (<c>Access-Control-Max-Age</c>).</summary>
+    public TimeSpan? MaxAge { get; set; }
+
+    /// <summary>Any origin: <c>cors: { origin: "*" }</c>.</summary>
+    public static EngineCorsOptions AnyOrigin() => new() { Origins = ["*"] };
+
+    /// <summary>Only these origins, echoed back with <c>Vary: Origin</c>.</summary>
+    public static EngineCorsOptions WithOrigins(params string[] origins) => new() { Origins = [.. origins] };
+}
+
+/// <summary>The optional cookie that carries the sid (Node <c>cookie</c> option; default name <c>io</c>).</summary>
+public sealed class EngineCookieOptions
+{
+    /// <summary>Cookie name, default <c>io</c>.</summary>
+    public string Name { get; set; } = "io";
+
+    /// <summary>Cookie path, default <c>/</c>.</summary>
+    public string Path { get; set; } = "/";
+
+    /// <summary>HttpOnly flag, default true.</summary>
+    public bool HttpOnly { get; set; } = true;
+
+    /// <summary>SameSite attribute, default <c>Lax</c>.</summary>
+    public string SameSite { get; set; } = "Lax";
+}
