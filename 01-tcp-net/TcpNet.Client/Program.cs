@@ -1,1 +1,17 @@
-Console.WriteLine("TODO");
+// The post's client.js: connect to 5000, write "Hello~~ I am client." every second, log what the server writes.
+// Settings: appsettings.json, overridden on the command line, e.g. --port 5001 --framing lines --burst 3
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+using TcpNet;
+using TcpNet.Client;
+
+var options = new ConfigurationBuilder()
+    .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
+    .AddCommandLine(args)
+    .Build()
+    .Get<TcpNetClientOptions>() ?? new();
+
+using var loggers = ConsoleLines.CreateLoggerFactory(); // prints each log line as the post's console.log did
+using var stop = ConsoleLines.StopOnCtrlC();
+var client = new TcpNetClient(options, loggers.CreateLogger<TcpNetClient>());
+await client.RunAsync(stop.Token); // until the server ends the connection, the idle timeout, or Ctrl+C
