@@ -1,4 +1,26 @@
-var app = WebApplication.Create(args);
+// Step 03, the SignalR counterpart of the post's socket.js (Node.js 교과서 §12.3): a hub at /news sends each client
+// "news" every 3 s and logs its "reply". The Socket.IO version of this step listens on 8005; this one on 8006.
+using SocketIOBasic.SignalR;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
+if (string.IsNullOrEmpty(builder.Configuration["urls"]))
+{
+    builder.WebHost.UseUrls("http://localhost:8006");
+}
+builder.Services.Configure<NewsOptions>(builder.Configuration.GetSection(NewsOptions.Section));
+builder.Services.AddSingleton<NewsTimers>();
+// Two calls per client at once, so Interview() can wait for the client's answer while the client is free to reply.
+builder.Services.AddSignalR(o => o.MaximumParallelInvocationsPerClient = 2);
+
+var app = builder.Build();
+app.UseDefaultFiles();    // "/" → wwwroot/index.html
+app.UseStaticFiles();     // and /lib/signalr.min.js, copied from node_modules at build time
+app.MapHub<NewsHub>("/news");   // like SocketIO(server, { path: "/socket.io" }), one endpoint per hub
+
+app.Lifetime.ApplicationStarted.Register(() =>
+    app.Logger.LogInformation("{Urls} 에서 대기 중 (Ctrl+C로 종료)", string.Join(", ", app.Urls)));
 app.Run();
 
+// Lets the tests start this very app on a free port (WebApplicationFactory<Program>).
 public partial class Program;
