@@ -1,0 +1,84 @@
+using System.Security.Cryptography;
+using System.Text;
+using BuyAlerts.Api;
+using BuyAlerts.Data;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.IdentityModel.Tokens;
+
+namespace BuyAlerts.Auth;
+
+/// <summary>
+/// JWT authentication, accepted from the <c>authorization</c> cookie (what the pages send) and from the
+/// <c>Authorization: Bearer</c> header (what other clients send).
+/// </summary>
+public static class ShopAuth
+{
+    public static IServiceCollection AddShopAuth(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
+    {
+        var secret = ReadOrCreateSecret(configuration, environment);
+        var lifetime = TimeSpan.FromMinutes(configuration.GetValue("Jwt:LifetimeMinutes", 12 * 60));
+        var tokens = new TokenService(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(secret)), lifetime, TimeProvider.System);
+        services.AddSingleton(tokens);
+        services.AddSingleton<Microsoft.AspNetCore.Identity.IPasswordHasher<User>, Microsoft.AspNetCore.Identity.PasswordHasher<User>>();
+
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(options =>
+        {
+            options.MapInboundClaims = false;
+            options.TokenValidationParameters = tokens.ValidationParameters;
+            options.Events = new JwtBearerEvents
+            {
+                // The header wins when both are present; otherwise take the token out of the cookie.
+                OnMessageReceived = context =>
+                {
+                    if (!context.Request.Headers.ContainsKey("Authorization"))
+                    {
+                        context.Token = AuthCookie.TokenFrom(context.Request.Cookies[AuthCookie.Name]);
+                    }
+                    return Task.CompletedTask;
+                },
+                // The post's message instead of an empty 401.
+                OnChallenge = async context =>
+                {
+                    context.HandleResponse();
+                    context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                    context.Response.Headers.WWWAuthenticate = "Bearer";
+                    await context.Response.WriteAsJsonAsync(new ApiError(Messages.SignInRequired));
+                },
+            };
+        });
+        services.AddAuthorization();
+        return services;
+    }
+
+    /// <summary>
+    /// The signing secret: <c>Jwt:Secret</c> from configuration (user secrets, an environment variable
+    /// <c>Jwt__Secret</c>, appsettings). In Development, when none is set, a random one is generated once and kept in
+    /// <c>Jwt:DevelopmentSecretPath</c> (default <c>App_Data/dev-jwt-secret.txt</c>) so sign-ins survive a restart.
+    /// Anywhere else a missing secret stops the app: tokens signed with a guessable key are worthless.
+    /// </summary>
+    private static string ReadOrCreateSecret(IConfiguration configuration, IHostEnvironment environment)
+    {
+        var secret = configuration["Jwt:Secret"];
+        if (string.IsNullOrEmpty(secret))
+        {
+            if (!environment.IsDevelopment())
+            {
+                throw new InvalidOperationException(
+                    "Jwt:Secret is not configured. Set it (at least 32 characters), e.g. with the environment variable Jwt__Secret.");
+            }
+            var path = ShopDatabase.DataPath(configuration, environment,
+                configuration["Jwt:DevelopmentSecretPath"] ?? "App_Data/dev-jwt-secret.txt");
+            if (!File.Exists(path))
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                File.WriteAllText(path, Convert.ToBase64String(RandomNumberGenerator.GetBytes(48)));
+            }
+            secret = File.ReadAllText(path).Trim();
+        }
+        if (secret.Length < 32)
+        {
+            throw new InvalidOperationException("Jwt:Secret must be at least 32 characters long (HS256 needs a 256-bit key).");
+        }
+        return secret;
+    }
+}
