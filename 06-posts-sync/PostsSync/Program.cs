@@ -1,4 +1,38 @@
-var app = WebApplication.Create(args);
+// Step 06 (post 000, "추가 POST 요청 동기화"): the course's REST feed (sign-up, login, posts with images, pages of 2)
+// whose every change is pushed to every open page with Socket.IO: io.emit("posts", { action, post }).
+using Microsoft.AspNetCore.Identity;
+using PostsSync;
+using PostsSync.Data;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
+
+// app.listen(8080): the course's port, unless --urls / ASPNETCORE_URLS / "urls" says otherwise.
+if (string.IsNullOrEmpty(builder.Configuration["urls"]))
+{
+    builder.WebHost.UseUrls("http://localhost:8080");
+}
+builder.Services.AddPostsStorage(builder.Configuration);   // SQLite file + image folder (Storage.cs, ImageStore.cs)
+builder.Services.AddPostsAuth();                           // JWT bearer tokens, 1 h (Tokens.cs)
+builder.Services.AddSingleton<PasswordHasher<User>>();     // salted PBKDF2, the course's bcrypt
+builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);   // bad JSON → { message, data }
+
+var app = builder.Build();
+app.EnsureStorageCreated();                                // data/posts.db on first run
+
+app.UseApiErrors();                                        // errors as { message, data } (ApiErrors.cs)
+app.UseDefaultFiles();
+app.UseStaticFiles();                                      // the page: wwwroot/index.html
+app.UseUploadedImages();                                   // /images/<generated name>
+app.UseAuthentication();
+app.UseAuthorization();
+
+app.MapAuthEndpoints();                                    // /auth/signup, /auth/login, /auth/status
+app.MapFeedEndpoints();                                    // /feed/posts, /feed/post[/{postId}]
+
+app.Lifetime.ApplicationStarted.Register(() =>
+    app.Logger.LogInformation("PostsSync: open {Urls}", string.Join(", ", app.Urls)));
 app.Run();
 
+// Lets the tests start this very app on a free port (WebApplicationFactory<Program>).
 public partial class Program;
