@@ -1,4 +1,12 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Realtime.EngineIO;
 
 namespace Microsoft.Extensions.DependencyInjection
@@ -6,9 +14,33 @@ namespace Microsoft.Extensions.DependencyInjection
     /// <summary>Registers the Engine.IO server.</summary>
     public static class EngineIOServiceCollectionExtensions
     {
-        /// <summary>Registers options, the <see cref="EngineIOServer"/> singleton and WebSockets. Idempotent.</summary>
+        /// <summary>
+        /// Registers the options, the <see cref="EngineIOServer"/> singleton, and a startup filter that puts
+        /// <c>UseWebSockets</c> (no keep-alive pings: Engine.IO has its own heartbeat) at the start of the pipeline.
+        /// Idempotent; each call's <paramref name="configure"/> is applied.
+        /// </summary>
         public static IServiceCollection AddEngineIO(this IServiceCollection services, Action<EngineIOServerOptions>? configure = null)
-            => throw new NotImplementedException();
+        {
+            ArgumentNullException.ThrowIfNull(services);
+            services.AddOptions<EngineIOServerOptions>();
+            if (configure is not null) services.Configure(configure);
+            services.TryAddSingleton(sp => new EngineIOServer(
+                sp.GetRequiredService<IOptions<EngineIOServerOptions>>().Value,
+                sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance,
+                sp.GetService<TimeProvider>()));
+            services.TryAddEnumerable(ServiceDescriptor.Transient<IStartupFilter, EngineIOStartupFilter>());
+            return services;
+        }
+    }
+
+    internal sealed class EngineIOStartupFilter : IStartupFilter
+    {
+        public Action<Microsoft.AspNetCore.Builder.IApplicationBuilder> Configure(Action<Microsoft.AspNetCore.Builder.IApplicationBuilder> next) => app =>
+        {
+            Microsoft.AspNetCore.Builder.WebSocketMiddlewareExtensions.UseWebSockets(app,
+                new Microsoft.AspNetCore.Builder.WebSocketOptions { KeepAliveInterval = TimeSpan.Zero });
+            next(app);
+        };
     }
 }
 
@@ -17,8 +49,32 @@ namespace Microsoft.AspNetCore.Builder
     /// <summary>Maps the Engine.IO endpoint.</summary>
     public static class EngineIOEndpointRouteBuilderExtensions
     {
-        /// <summary>Maps <c>{path}</c> and <c>{path}/{**rest}</c> to the Engine.IO server and returns it.</summary>
+        /// <summary>
+        /// Maps <c>{path}</c> and <c>{path}/{**rest}</c> (every method, so wrong ones get Node's 400/500) to an
+        /// Engine.IO server and returns it: the one registered by AddEngineIO if it is not mapped yet, else a new one.
+        /// Sessions are closed when the application stops.
+        /// </summary>
         public static EngineIOServer MapEngineIO(this IEndpointRouteBuilder endpoints, string path = "/engine.io", Action<EngineIOServerOptions>? configure = null)
-            => throw new NotImplementedException();
+        {
+            ArgumentNullException.ThrowIfNull(endpoints);
+            var services = endpoints.ServiceProvider;
+            var server = services.GetService<EngineIOServer>();
+            if (server is null || server.ApplicationServices is not null)
+            {
+                var options = new EngineIOServerOptions();
+                server = new EngineIOServer(options, services.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance, services.GetService<TimeProvider>());
+            }
+            server.ApplicationServices = services;
+            server.Options.Path = path.TrimEnd('/');
+            configure?.Invoke(server.Options);
+
+            var route = string.IsNullOrEmpty(server.Options.Path) ? "/" : server.Options.Path;
+            endpoints.Map(route, server.HandleRequestAsync).WithDisplayName("Engine.IO " + route);
+            endpoints.Map(route.TrimEnd('/') + "/{**rest}", server.HandleRequestAsync).WithDisplayName("Engine.IO " + route + "/*");
+
+            // Close sessions before Kestrel waits for open requests, or pending long-polls would delay shutdown.
+            services.GetService<IHostApplicationLifetime>()?.ApplicationStopping.Register(() => server.DisposeAsync().AsTask().GetAwaiter().GetResult());
+            return server;
+        }
     }
 }

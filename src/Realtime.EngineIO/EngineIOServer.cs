@@ -1,37 +1,300 @@
+using System.Buffers.Text;
+using System.Collections.Concurrent;
+using System.Net.WebSockets;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.WebSockets;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Realtime.EngineIO;
 
-/// <summary>An Engine.IO v4 server (Node's engine.io <c>Server</c>): sessions over HTTP long-polling and WebSocket.</summary>
+/// <summary>
+/// An Engine.IO v4 server (Node's engine.io <c>Server</c>): verifies each request under its path, opens sessions
+/// over HTTP long-polling or WebSocket, routes later requests to their session, and upgrades polling to WebSocket.
+/// </summary>
 public sealed class EngineIOServer : IAsyncDisposable
 {
+    // Server.errors / Server.errorMessages in server.ts
+    private const int UnknownTransport = 0, UnknownSid = 1, BadHandshakeMethod = 2, BadRequest = 3, Forbidden = 4, UnsupportedProtocolVersion = 5;
+    private static readonly string[] ErrorMessages =
+        ["Transport unknown", "Session ID unknown", "Bad handshake method", "Bad request", "Forbidden", "Unsupported protocol version"];
+
+    private readonly ConcurrentDictionary<string, EngineIOSocket> _clients = new(StringComparer.Ordinal);
+    private readonly WebSocketMiddleware _webSockets;
+    private int _activeTimers;
+    private volatile bool _disposed;
+
     /// <summary>Creates a server; MapEngineIO does this for you.</summary>
     public EngineIOServer(EngineIOServerOptions options, ILoggerFactory loggerFactory, TimeProvider? timeProvider = null)
     {
-        Options = options;
-        _ = loggerFactory;
-        _ = timeProvider;
+        Options = options ?? throw new ArgumentNullException(nameof(options));
+        loggerFactory ??= NullLoggerFactory.Instance;
+        Logger = loggerFactory.CreateLogger<EngineIOServer>();
+        TimeProvider = timeProvider ?? TimeProvider.System;
+        // Used only when the app did not call UseWebSockets (AddEngineIO does): lets HandleRequestAsync accept
+        // upgrades on its own. Engine.IO has its own heartbeat, so no WebSocket keep-alive pings.
+        _webSockets = new WebSocketMiddleware(HandleCoreAsync,
+            Microsoft.Extensions.Options.Options.Create(new WebSocketOptions { KeepAliveInterval = TimeSpan.Zero }), loggerFactory);
     }
 
     /// <summary>The options.</summary>
     public EngineIOServerOptions Options { get; }
 
+    internal ILogger Logger { get; }
+
+    internal TimeProvider TimeProvider { get; }
+
+    /// <summary>The root services given to sessions (set by MapEngineIO); null uses the opening request's.</summary>
+    internal IServiceProvider? ApplicationServices { get; set; }
+
     /// <summary>Raised after the handshake packet is queued, before any client message is processed.</summary>
     public event Action<EngineIOSocket>? Connection;
 
     /// <summary>The number of open sessions.</summary>
-    public int ClientsCount => throw new NotImplementedException();
+    public int ClientsCount => _clients.Count;
 
-    /// <summary>The open sessions.</summary>
-    public IReadOnlyCollection<EngineIOSocket> Clients => throw new NotImplementedException();
+    /// <summary>The open sessions (a snapshot).</summary>
+    public IReadOnlyCollection<EngineIOSocket> Clients => _clients.Values.ToArray();
 
-    /// <summary>Diagnostics for tests: live timers (ping, ping timeout, upgrade). 0 when idle.</summary>
-    public int ActiveTimers => throw new NotImplementedException();
+    /// <summary>Diagnostics for tests: live timers (ping, ping timeout, upgrade, polling close). 0 when idle.</summary>
+    public int ActiveTimers => Volatile.Read(ref _activeTimers);
+
+    internal void TimerCreated() => Interlocked.Increment(ref _activeTimers);
+
+    internal void TimerDisposed() => Interlocked.Decrement(ref _activeTimers);
+
+    internal void RemoveClient(EngineIOSocket socket) => _clients.TryRemove(new KeyValuePair<string, EngineIOSocket>(socket.Id, socket));
 
     /// <summary>Handles one HTTP request under the path (polling GET/POST, OPTIONS preflight, WebSocket upgrade).</summary>
-    public Task HandleRequestAsync(HttpContext context) { Connection?.Invoke(null!); throw new NotImplementedException(); }
+    public Task HandleRequestAsync(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        // Without UseWebSockets in the pipeline, run the WebSocket middleware here so upgrades still work.
+        return context.Features.Get<IHttpWebSocketFeature>() is null ? _webSockets.Invoke(context) : HandleCoreAsync(context);
+    }
+
+    private async Task HandleCoreAsync(HttpContext context)
+    {
+        var request = context.Request;
+        var isWebSocket = context.WebSockets.IsWebSocketRequest;
+
+        // The cors middleware runs first in Node: its headers go on every answer, the 101 included.
+        if (Options.Cors is { } cors)
+        {
+            EngineCors.Apply(cors, request, context.Response.Headers, HttpMethods.IsOptions(request.Method));
+            if (HttpMethods.IsOptions(request.Method))
+            {
+                context.Response.StatusCode = StatusCodes.Status204NoContent;
+                context.Response.ContentLength = 0;
+                return;
+            }
+        }
+
+        var query = request.Query;
+        string? transport = query["transport"];
+        string? sid = query["sid"];
+        var isV4 = query["EIO"] == "4";
+
+        // server.ts verify()
+        if (transport is not ("polling" or "websocket") || !Options.Transports.Contains(transport))
+        {
+            await RejectAsync(context, UnknownTransport, isWebSocket).ConfigureAwait(false);
+            return;
+        }
+        if (HasInvalidHeaderChar(request.Headers.Origin) || (isWebSocket && transport != "websocket"))
+        {
+            await RejectAsync(context, BadRequest, isWebSocket).ConfigureAwait(false);
+            return;
+        }
+        if (!string.IsNullOrEmpty(sid))
+        {
+            if (!_clients.TryGetValue(sid, out var socket))
+            {
+                await RejectAsync(context, UnknownSid, isWebSocket).ConfigureAwait(false);
+                return;
+            }
+            // Polling after an upgrade (or websocket without one) is a transport mismatch; so is another version.
+            if ((!isWebSocket && socket.Transport != transport) || !isV4)
+            {
+                await RejectAsync(context, BadRequest, isWebSocket).ConfigureAwait(false);
+                return;
+            }
+            if (isWebSocket) await UpgradeAsync(context, socket).ConfigureAwait(false);
+            else if (socket.CurrentTransport is PollingTransport polling) await polling.HandleRequestAsync(context).ConfigureAwait(false);
+            else await RejectAsync(context, BadRequest, isWebSocket).ConfigureAwait(false);
+            return;
+        }
+
+        // A new session: GET only, a real upgrade for websocket, and the application's allowRequest.
+        if (!HttpMethods.IsGet(request.Method))
+        {
+            await RejectAsync(context, BadHandshakeMethod, isWebSocket).ConfigureAwait(false);
+            return;
+        }
+        if (transport == "websocket" && !isWebSocket)
+        {
+            await RejectAsync(context, BadRequest, isWebSocket).ConfigureAwait(false);
+            return;
+        }
+        if (Options.AllowRequest is { } allowRequest && !await allowRequest(context).ConfigureAwait(false))
+        {
+            await RejectAsync(context, Forbidden, isWebSocket).ConfigureAwait(false);
+            return;
+        }
+        if (!isV4)
+        {
+            // EIO=3 clients are not supported (Node: allowEIO3 false by default).
+            await RejectAsync(context, UnsupportedProtocolVersion, isWebSocket).ConfigureAwait(false);
+            return;
+        }
+        if (_disposed)
+        {
+            await RejectAsync(context, BadRequest, isWebSocket).ConfigureAwait(false);
+            return;
+        }
+        await HandshakeAsync(context, transport).ConfigureAwait(false);
+    }
+
+    /// <summary>server.ts handshake(): a new session on the request's transport.</summary>
+    private async Task HandshakeAsync(HttpContext context, string transportName)
+    {
+        var id = NewId();
+        var handshake = new EngineHandshake(context, TimeProvider.GetUtcNow());
+        var socket = new EngineIOSocket(this, id, handshake, ApplicationServices ?? context.RequestServices);
+
+        if (transportName == "polling")
+        {
+            var polling = new PollingTransport(socket, this);
+            socket.Open(polling);
+            _clients[id] = socket;
+            Log.ConnectionOpened(Logger, id, "polling");
+            // The handshake GET takes the open packet, then the application hears about the session.
+            await polling.HandleRequestAsync(context, () => RaiseConnection(socket)).ConfigureAwait(false);
+            return;
+        }
+
+        WebSocket webSocket;
+        try
+        {
+            webSocket = await AcceptAsync(context).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or WebSocketException or InvalidOperationException)
+        {
+            return;
+        }
+        var ws = new WebSocketTransport(socket, this, webSocket);
+        socket.Open(ws);
+        _clients[id] = socket;
+        Log.ConnectionOpened(Logger, id, "websocket");
+        RaiseConnection(socket);
+        await ws.RunAsync(context.RequestAborted).ConfigureAwait(false);
+    }
+
+    /// <summary>server.ts onWebSocket() with a sid: probe the new WebSocket, or close it if it cannot join.</summary>
+    private async Task UpgradeAsync(HttpContext context, EngineIOSocket socket)
+    {
+        WebSocket webSocket;
+        try
+        {
+            webSocket = await AcceptAsync(context).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or WebSocketException or InvalidOperationException)
+        {
+            return;
+        }
+        var probe = new WebSocketTransport(socket, this, webSocket);
+        if (!socket.TryBeginUpgrade(probe))
+        {
+            // Already upgraded, upgrading, or closed: Node accepts the WebSocket and closes it at once.
+            Log.UpgradeFailed(Logger, socket.Id, "duplicate or late upgrade");
+            await probe.RejectAsync(context.RequestAborted).ConfigureAwait(false);
+            return;
+        }
+        await probe.RunAsync(context.RequestAborted).ConfigureAwait(false);
+    }
+
+    private static Task<WebSocket> AcceptAsync(HttpContext context) =>
+        context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext { KeepAliveInterval = TimeSpan.Zero, DangerousEnableCompression = false });
+
+    private void RaiseConnection(EngineIOSocket socket)
+    {
+        try
+        {
+            Connection?.Invoke(socket);
+        }
+        catch (Exception e)
+        {
+            Log.HandlerFailed(Logger, e, socket.Id, "Connection");
+        }
+    }
+
+    /// <summary>
+    /// server.ts abortRequest: 400 (403 for Forbidden) with <c>{"code":N,"message":"..."}</c>. A rejected WebSocket
+    /// upgrade gets abortUpgrade's plain 400 with the message as text/html, and the connection closes.
+    /// </summary>
+    private Task RejectAsync(HttpContext context, int code, bool isWebSocket)
+    {
+        var message = ErrorMessages[code];
+        Log.RequestRejected(Logger, context.Request.Method, context.Request.Path + context.Request.QueryString, code, message);
+        var response = context.Response;
+        if (isWebSocket)
+        {
+            response.Headers.Clear();
+            response.StatusCode = StatusCodes.Status400BadRequest;
+            response.ContentType = "text/html";
+            response.Headers.Connection = "close";
+            var text = Encoding.UTF8.GetBytes(message);
+            response.ContentLength = text.Length;
+            return response.Body.WriteAsync(text, 0, text.Length);
+        }
+        response.StatusCode = code == Forbidden ? StatusCodes.Status403Forbidden : StatusCodes.Status400BadRequest;
+        response.ContentType = "application/json";
+        var body = Encoding.UTF8.GetBytes($"{{\"code\":{code},\"message\":\"{message}\"}}");
+        response.ContentLength = body.Length;
+        return response.Body.WriteAsync(body, 0, body.Length);
+    }
+
+    /// <summary>A session id like Node's base64id: 15 random bytes as 20 URL-safe base64 characters.</summary>
+    private string NewId()
+    {
+        Span<byte> bytes = stackalloc byte[15];
+        while (true)
+        {
+            RandomNumberGenerator.Fill(bytes);
+            var id = Base64Url.EncodeToString(bytes);
+            if (!_clients.ContainsKey(id)) return id;
+        }
+    }
+
+    /// <summary>Node rejects an Origin header with control characters (checkInvalidHeaderChar).</summary>
+    private static bool HasInvalidHeaderChar(string? value)
+    {
+        if (string.IsNullOrEmpty(value)) return false;
+        foreach (var c in value)
+        {
+            if ((c < 32 && c != '\t') || c == 127 || c > 255) return true;
+        }
+        return false;
+    }
+
+    internal static string FormatCookie(EngineCookieOptions cookie, string sid)
+    {
+        var builder = new StringBuilder().Append(cookie.Name).Append('=').Append(sid);
+        if (!string.IsNullOrEmpty(cookie.Path)) builder.Append("; Path=").Append(cookie.Path);
+        if (cookie.HttpOnly) builder.Append("; HttpOnly");
+        if (!string.IsNullOrEmpty(cookie.SameSite)) builder.Append("; SameSite=").Append(cookie.SameSite);
+        return builder.ToString();
+    }
 
     /// <summary>Closes every session ("server shutting down").</summary>
-    public ValueTask DisposeAsync() => throw new NotImplementedException();
+    public ValueTask DisposeAsync()
+    {
+        _disposed = true;
+        foreach (var socket in _clients.Values) socket.OnClose("server shutting down");
+        return ValueTask.CompletedTask;
+    }
 }

@@ -1,40 +1,118 @@
+using Microsoft.Extensions.Logging;
+
 namespace Realtime.EngineIO;
 
 /// <summary>The state of an Engine.IO session.</summary>
 public enum EngineSocketState { Opening, Open, Closing, Closed }
 
-/// <summary>One Engine.IO session (Node's engine.io <c>Socket</c>).</summary>
-public sealed partial class EngineIOSocket
+/// <summary>
+/// One Engine.IO session (Node's engine.io <c>Socket</c>): a write buffer, the current transport, the server-driven
+/// heartbeat and the polling → websocket upgrade.
+/// </summary>
+/// <remarks>
+/// Concurrency: all state (the socket's and its transports') is guarded by <see cref="Gate"/>, held only for short,
+/// non-blocking work. Application events are never raised while holding it: a method that closes the session under
+/// the lock records the Closed event and raises it after leaving the lock (<see cref="RaisePendingEvents"/>).
+/// Incoming packets are processed under <see cref="_dispatchGate"/>, so Message handlers never run concurrently.
+/// </remarks>
+public sealed class EngineIOSocket
 {
+    internal readonly object Gate = new();
+    private readonly object _dispatchGate = new();
+    private readonly EngineIOServer _server;
+    private readonly ILogger _logger;
+
+    private EngineTransport _transport = null!;
+    private EngineSocketState _state = EngineSocketState.Opening;
+    private List<EnginePacket> _writeBuffer = [];
+    private bool _closeAfterFlush;
+    private (string Reason, string? Description)? _pendingClosed;
+
+    // heartbeat (socket.ts schedulePing / resetPingTimeout)
+    private EngineTimer? _pingIntervalTimer;
+    private EngineTimer? _pingTimeoutTimer;
+    private bool _pingTimeoutRefreshed;
+
+    // upgrade (socket.ts _maybeUpgrade)
+    private WebSocketTransport? _probe;
+    private EngineTimer? _upgradeTimer;
+    private EngineTimer? _noopTimer;
+    private bool _upgraded;
+
+    internal EngineIOSocket(EngineIOServer server, string id, EngineHandshake handshake, IServiceProvider services)
+    {
+        _server = server;
+        _logger = server.Logger;
+        Id = id;
+        Handshake = handshake;
+        RequestServices = services;
+    }
+
     /// <summary>The session id: 20 URL-safe base64 characters from 15 random bytes.</summary>
-    public string Id { get; } = "";
+    public string Id { get; }
 
     /// <summary>The current transport: "polling" or "websocket".</summary>
-    public string Transport => throw new NotImplementedException();
+    public string Transport
+    {
+        get { lock (Gate) return _transport.Name; }
+    }
 
     /// <summary>The session state.</summary>
-    public EngineSocketState ReadyState => throw new NotImplementedException();
+    public EngineSocketState ReadyState
+    {
+        get { lock (Gate) return _state; }
+    }
 
     /// <summary>The request that opened the session.</summary>
-    public EngineHandshake Handshake { get; } = null!;
+    public EngineHandshake Handshake { get; }
 
     /// <summary>The application's services.</summary>
-    public IServiceProvider RequestServices { get; } = null!;
+    public IServiceProvider RequestServices { get; }
 
     /// <summary>Raised for each message from the client, in order, one at a time for this socket. Handlers must not block.</summary>
     public event Action<EngineIOSocket, EngineMessage>? Message;
 
-    /// <summary>Raised once when the session ends, with Node's reason ("transport close", "ping timeout", ...) and an optional description.</summary>
+    /// <summary>
+    /// Raised once when the session ends, with Node's reason ("transport close", "transport error", "ping timeout",
+    /// "parse error", "forced close", "server shutting down") and an optional description.
+    /// </summary>
     public event Action<EngineIOSocket, string, string?>? Closed;
 
     /// <summary>Raised when the transport switched to websocket.</summary>
     public event Action<EngineIOSocket>? Upgraded;
 
-    /// <summary>Queues a message; never blocks; dropped once closing or closed. Thread-safe.</summary>
-    public void Send(EngineMessage message) => throw new NotImplementedException();
+    internal EngineTransport CurrentTransport
+    {
+        get { lock (Gate) return _transport; }
+    }
 
-    /// <summary>Queues several messages atomically (no other Send interleaves).</summary>
-    public void Send(IReadOnlyList<EngineMessage> messages) => throw new NotImplementedException();
+    // ---------------------------------------------------------------- sending
+
+    /// <summary>Queues a message; never blocks; dropped once closing or closed. Thread-safe.</summary>
+    public void Send(EngineMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        lock (Gate)
+        {
+            if (_state is EngineSocketState.Closing or EngineSocketState.Closed) return;
+            _writeBuffer.Add(EnginePacket.FromMessage(message));
+            FlushLocked();
+        }
+        RaisePendingEvents();
+    }
+
+    /// <summary>Queues several messages atomically (no other Send interleaves), e.g. a packet and its attachments.</summary>
+    public void Send(IReadOnlyList<EngineMessage> messages)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        lock (Gate)
+        {
+            if (_state is EngineSocketState.Closing or EngineSocketState.Closed) return;
+            foreach (var message in messages) _writeBuffer.Add(EnginePacket.FromMessage(message));
+            FlushLocked();
+        }
+        RaisePendingEvents();
+    }
 
     /// <summary>Queues a text message.</summary>
     public void Send(string text) => Send(EngineMessage.FromText(text));
@@ -43,7 +121,388 @@ public sealed partial class EngineIOSocket
     public void Send(ReadOnlyMemory<byte> data) => Send(EngineMessage.FromBinary(data));
 
     /// <summary>Flushes what is queued, then closes the session with reason "forced close".</summary>
-    public void Close() => throw new NotImplementedException();
+    public void Close()
+    {
+        lock (Gate)
+        {
+            if (_state != EngineSocketState.Open) return;
+            _state = EngineSocketState.Closing;
+            // Node waits for the buffer to reach the transport before closing it.
+            if (_writeBuffer.Count > 0) _closeAfterFlush = true;
+            else CloseTransportLocked();
+        }
+        RaisePendingEvents();
+    }
 
-    private void Unused() { Message?.Invoke(this, null!); Closed?.Invoke(this, "", null); Upgraded?.Invoke(this); }
+    private void SendPacketLocked(EnginePacketType type, string data = "")
+    {
+        if (_state is EngineSocketState.Closing or EngineSocketState.Closed) return;
+        _writeBuffer.Add(EnginePacket.Control(type, data));
+        FlushLocked();
+    }
+
+    /// <summary>Hands the write buffer to the transport if it can take it (a pending GET, or an open WebSocket).</summary>
+    internal void FlushLocked()
+    {
+        if (_state == EngineSocketState.Closed || _writeBuffer.Count == 0 || !_transport.Writable) return;
+        var batch = _writeBuffer;
+        _writeBuffer = [];
+        _transport.Send(batch);
+        if (_closeAfterFlush)
+        {
+            _closeAfterFlush = false;
+            CloseTransportLocked();
+        }
+    }
+
+    private void CloseTransportLocked()
+    {
+        // Polling may defer the close until the client's next GET (which then receives "6\x1e1").
+        if (_transport.BeginClose(graceful: true)) CloseLocked("forced close");
+    }
+
+    // ---------------------------------------------------------------- lifecycle
+
+    /// <summary>Attaches the first transport and queues the handshake packet (socket.ts onOpen).</summary>
+    internal void Open(EngineTransport transport)
+    {
+        lock (Gate)
+        {
+            _transport = transport;
+            _state = EngineSocketState.Open;
+            var options = _server.Options;
+            var upgrades = transport.Name == "polling" && options.AllowUpgrades && options.Transports.Contains("websocket")
+                ? "[\"websocket\"]" : "[]";
+            var json = $"{{\"sid\":\"{Id}\",\"upgrades\":{upgrades},\"pingInterval\":{(long)options.PingInterval.TotalMilliseconds}," +
+                       $"\"pingTimeout\":{(long)options.PingTimeout.TotalMilliseconds},\"maxPayload\":{options.MaxHttpBufferSize}}}";
+            _writeBuffer.Add(EnginePacket.Control(EnginePacketType.Open, json));
+            _pingIntervalTimer = new EngineTimer(_server, OnPingIntervalElapsed, options.PingInterval, Timeout.InfiniteTimeSpan);
+            FlushLocked();
+        }
+    }
+
+    /// <summary>Closes the session (socket.ts onClose) and raises Closed once.</summary>
+    internal void OnClose(string reason, string? description = null)
+    {
+        lock (Gate) CloseLocked(reason, description);
+        RaisePendingEvents();
+    }
+
+    /// <summary>Closes the session under the lock; the Closed event is raised by <see cref="RaisePendingEvents"/>.</summary>
+    internal void CloseLocked(string reason, string? description = null)
+    {
+        if (_state == EngineSocketState.Closed) return;
+        _state = EngineSocketState.Closed;
+        _pingIntervalTimer?.Dispose();
+        _pingIntervalTimer = null;
+        _pingTimeoutTimer?.Dispose();
+        _pingTimeoutTimer = null;
+        if (_probe is { } probe)
+        {
+            CleanupUpgradeLocked();
+            probe.BeginClose(graceful: false);
+        }
+        _writeBuffer.Clear();
+        _closeAfterFlush = false;
+        _transport.BeginClose(graceful: false);
+        _server.RemoveClient(this);
+        _pendingClosed = (reason, description);
+    }
+
+    /// <summary>Raises the events recorded under the lock. Call after every locked section that may close.</summary>
+    internal void RaisePendingEvents()
+    {
+        (string Reason, string? Description)? closed;
+        lock (Gate)
+        {
+            closed = _pendingClosed;
+            _pendingClosed = null;
+        }
+        if (closed is not { } c) return;
+        Log.ConnectionClosed(_logger, Id, c.Reason, c.Description);
+        try
+        {
+            Closed?.Invoke(this, c.Reason, c.Description);
+        }
+        catch (Exception e)
+        {
+            Log.HandlerFailed(_logger, e, Id, "Closed");
+        }
+    }
+
+    // ---------------------------------------------------------------- heartbeat
+
+    private void OnPingIntervalElapsed(EngineTimer timer)
+    {
+        lock (Gate)
+        {
+            if (_state == EngineSocketState.Closed || !ReferenceEquals(timer, _pingIntervalTimer)) return;
+            _pingTimeoutRefreshed = false;
+            SendPacketLocked(EnginePacketType.Ping);
+            if (_pingTimeoutTimer is null) _pingTimeoutTimer = new EngineTimer(_server, OnPingTimeout, _server.Options.PingTimeout, Timeout.InfiniteTimeSpan);
+            else _pingTimeoutTimer.Restart(_server.Options.PingTimeout);
+        }
+        RaisePendingEvents();
+    }
+
+    private void OnPingTimeout(EngineTimer timer)
+    {
+        lock (Gate)
+        {
+            if (!ReferenceEquals(timer, _pingTimeoutTimer)) return;
+            CloseLocked("ping timeout");
+        }
+        RaisePendingEvents();
+    }
+
+    // ---------------------------------------------------------------- receiving
+
+    /// <summary>A packet from one of this socket's transports (the current one, or the WebSocket being probed).</summary>
+    internal void OnTransportPacket(EngineTransport transport, EnginePacket packet)
+    {
+        lock (_dispatchGate)
+        {
+            if (transport is WebSocketTransport ws && IsProbe(ws)) OnProbePacket(ws, packet);
+            else OnPacket(transport, packet);
+        }
+    }
+
+    /// <summary>A polling POST body: decode it and process every packet in order (polling.ts onData).</summary>
+    internal void OnPollingData(PollingTransport transport, string payload)
+    {
+        lock (_dispatchGate)
+        {
+            IReadOnlyList<EnginePacket> packets;
+            EngineParseException? error = null;
+            try
+            {
+                packets = EnginePayloadCodec.DecodePayload(payload);
+            }
+            catch (EngineParseException e)
+            {
+                packets = e.DecodedBeforeError;
+                error = e;
+            }
+            foreach (var packet in packets)
+            {
+                if (packet.Type == EnginePacketType.Close)
+                {
+                    // The client leaves: a pending GET is answered with a noop, then the session closes.
+                    lock (Gate)
+                    {
+                        if (!ReferenceEquals(transport, _transport)) return;
+                        transport.OnClientClosedLocked();
+                        CloseLocked("transport close");
+                    }
+                    RaisePendingEvents();
+                    return;
+                }
+                OnPacket(transport, packet);
+            }
+            if (error is not null) OnClose("parse error", error.Message);
+        }
+    }
+
+    private void OnPacket(EngineTransport transport, EnginePacket packet)
+    {
+        EngineMessage? message = null;
+        lock (Gate)
+        {
+            if (_state != EngineSocketState.Open || !ReferenceEquals(transport, _transport)) return;
+            // Any packet while waiting for a pong proves the client is alive: extend the timeout once (socket.ts).
+            if (_pingTimeoutTimer is not null && !_pingTimeoutRefreshed && packet.Type != EnginePacketType.Pong)
+            {
+                _pingTimeoutTimer.Restart(_server.Options.PingTimeout);
+                _pingTimeoutRefreshed = true;
+            }
+            switch (packet.Type)
+            {
+                case EnginePacketType.Ping:
+                    // In v4 only the server pings.
+                    CloseLocked("transport error", "invalid heartbeat direction");
+                    break;
+                case EnginePacketType.Pong:
+                    _pingTimeoutTimer?.Dispose();
+                    _pingTimeoutTimer = null;
+                    _pingIntervalTimer?.Restart(_server.Options.PingInterval);
+                    break;
+                case EnginePacketType.Close:
+                    // Node 6.6 ignores "1" on a WebSocket (the client closes the socket right after); closing now is cleaner.
+                    CloseLocked("transport close");
+                    break;
+                case EnginePacketType.Message:
+                    message = packet.Message;
+                    break;
+            }
+        }
+        RaisePendingEvents();
+        if (message is null) return;
+        try
+        {
+            Message?.Invoke(this, message);
+        }
+        catch (Exception e)
+        {
+            Log.HandlerFailed(_logger, e, Id, "Message");
+        }
+    }
+
+    /// <summary>A transport failed (overlapping requests, aborted GET, write error, oversize frame...).</summary>
+    internal void OnTransportError(EngineTransport transport, string error)
+    {
+        lock (Gate)
+        {
+            if (transport is WebSocketTransport ws && IsProbe(ws))
+            {
+                AbandonUpgradeLocked(error);
+                return;
+            }
+            if (!ReferenceEquals(transport, _transport)) return;
+            Log.TransportError(_logger, Id, transport.Name, error);
+            CloseLocked("transport error", error);
+        }
+        RaisePendingEvents();
+    }
+
+    /// <summary>A WebSocket frame that is not an Engine.IO packet: the session closes with "parse error".</summary>
+    internal void OnTransportParseError(EngineTransport transport, string error)
+    {
+        lock (Gate)
+        {
+            if (transport is WebSocketTransport ws && IsProbe(ws))
+            {
+                AbandonUpgradeLocked(error);
+                return;
+            }
+            if (!ReferenceEquals(transport, _transport)) return;
+            CloseLocked("parse error", error);
+        }
+        RaisePendingEvents();
+    }
+
+    /// <summary>The transport's connection ended (WebSocket closed by the peer or reset).</summary>
+    internal void OnTransportClosed(EngineTransport transport)
+    {
+        lock (Gate)
+        {
+            if (transport is WebSocketTransport ws && IsProbe(ws))
+            {
+                AbandonUpgradeLocked("transport closed");
+                return;
+            }
+            if (!ReferenceEquals(transport, _transport)) return;
+            CloseLocked("transport close");
+        }
+        RaisePendingEvents();
+    }
+
+    /// <summary>A GET arrived on the polling transport (transport "ready"): flush what waits for it.</summary>
+    internal void OnPollingReadyLocked() => FlushLocked();
+
+    // ---------------------------------------------------------------- upgrade
+
+    private bool IsProbe(WebSocketTransport ws)
+    {
+        lock (Gate) return ReferenceEquals(ws, _probe);
+    }
+
+    /// <summary>A WebSocket arrived with this sid: start probing it, unless an upgrade is done or under way.</summary>
+    internal bool TryBeginUpgrade(WebSocketTransport probe)
+    {
+        lock (Gate)
+        {
+            if (_state == EngineSocketState.Closed || _upgraded || _probe is not null || _transport is not PollingTransport
+                || !_server.Options.AllowUpgrades)
+            {
+                return false;
+            }
+            _probe = probe;
+            _upgradeTimer = new EngineTimer(_server, OnUpgradeTimeout, _server.Options.UpgradeTimeout, Timeout.InfiniteTimeSpan);
+            return true;
+        }
+    }
+
+    private void OnProbePacket(WebSocketTransport probe, EnginePacket packet)
+    {
+        var upgraded = false;
+        lock (Gate)
+        {
+            if (!ReferenceEquals(probe, _probe)) return;
+            if (packet.Type == EnginePacketType.Ping && packet.Data == "probe")
+            {
+                probe.Send([EnginePacket.Control(EnginePacketType.Pong, "probe")]);
+                // Force the pending long-poll to return so the client can pause polling: a noop every 100 ms.
+                _noopTimer?.Dispose();
+                _noopTimer = new EngineTimer(_server, OnNoopTimer, TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(100));
+            }
+            else if (packet.Type == EnginePacketType.Upgrade && _state != EngineSocketState.Closed)
+            {
+                CleanupUpgradeLocked();
+                var polling = _transport;
+                polling.Discard();
+                polling.BeginClose(graceful: false);
+                _upgraded = true;
+                _transport = probe;
+                upgraded = true;
+                FlushLocked();
+                if (_state == EngineSocketState.Closing)
+                {
+                    probe.BeginClose(graceful: true);
+                    CloseLocked("forced close");
+                }
+            }
+            else
+            {
+                AbandonUpgradeLocked($"unexpected packet {packet}");
+            }
+        }
+        if (upgraded)
+        {
+            Log.Upgraded(_logger, Id);
+            try
+            {
+                Upgraded?.Invoke(this);
+            }
+            catch (Exception e)
+            {
+                Log.HandlerFailed(_logger, e, Id, "Upgraded");
+            }
+        }
+        RaisePendingEvents();
+    }
+
+    private void OnNoopTimer(EngineTimer timer)
+    {
+        lock (Gate)
+        {
+            if (!ReferenceEquals(timer, _noopTimer)) return;
+            if (_transport is PollingTransport { Writable: true } polling) polling.Send([EnginePacket.Control(EnginePacketType.Noop)]);
+        }
+    }
+
+    private void OnUpgradeTimeout(EngineTimer timer)
+    {
+        lock (Gate)
+        {
+            if (!ReferenceEquals(timer, _upgradeTimer)) return;
+            AbandonUpgradeLocked("upgrade timeout");
+        }
+    }
+
+    private void AbandonUpgradeLocked(string why)
+    {
+        if (_probe is not { } probe) return;
+        Log.UpgradeFailed(_logger, Id, why);
+        CleanupUpgradeLocked();
+        probe.BeginClose(graceful: false);
+    }
+
+    private void CleanupUpgradeLocked()
+    {
+        _probe = null;
+        _upgradeTimer?.Dispose();
+        _upgradeTimer = null;
+        _noopTimer?.Dispose();
+        _noopTimer = null;
+    }
 }

@@ -1,1 +1,22 @@
-var app = WebApplication.Create(args); app.Run();
+// The server the published Engine.IO / Socket.IO protocol test suites expect (PROTOCOL.md, "Conformance host"),
+// on one port: dotnet run --project tests/ConformanceHost -c Release -- --urls http://127.0.0.1:3000
+using Realtime.EngineIO;
+
+var builder = WebApplication.CreateBuilder(args);
+var app = builder.Build();
+
+// ---- Engine.IO: a bare endpoint at /engine.io/ that echoes every message, text or binary, to its sender.
+var engine = app.MapEngineIO("/engine.io", options =>
+{
+    options.PingInterval = TimeSpan.FromMilliseconds(300);
+    options.PingTimeout = TimeSpan.FromMilliseconds(200);
+    options.MaxHttpBufferSize = 1_000_000;
+    options.Cors = EngineCorsOptions.AnyOrigin();
+});
+engine.Connection += socket => socket.Message += (sender, message) => sender.Send(message);
+
+// ---- Socket.IO: /socket.io/ (added by the Socket.IO layer).
+
+app.Run();
+
+public partial class Program;

@@ -1,0 +1,39 @@
+using Microsoft.Extensions.Logging;
+
+namespace Realtime.EngineIO;
+
+/// <summary>The library's log events (category <c>Realtime.EngineIO.EngineIOServer</c>).</summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 1, EventName = "ConnectionOpened", Level = LogLevel.Information,
+        Message = "Engine.IO session {Sid} opened over {Transport}")]
+    public static partial void ConnectionOpened(ILogger logger, string sid, string transport);
+
+    [LoggerMessage(EventId = 2, EventName = "ConnectionClosed", Level = LogLevel.Information,
+        Message = "Engine.IO session {Sid} closed: {Reason} {Description}")]
+    public static partial void ConnectionClosed(ILogger logger, string sid, string reason, string? description);
+
+    [LoggerMessage(EventId = 3, EventName = "Upgraded", Level = LogLevel.Information,
+        Message = "Engine.IO session {Sid} upgraded to websocket")]
+    public static partial void Upgraded(ILogger logger, string sid);
+
+    [LoggerMessage(EventId = 4, EventName = "UpgradeFailed", Level = LogLevel.Debug,
+        Message = "Engine.IO session {Sid}: upgrade abandoned ({Why})")]
+    public static partial void UpgradeFailed(ILogger logger, string sid, string why);
+
+    [LoggerMessage(EventId = 5, EventName = "RequestRejected", Level = LogLevel.Debug,
+        Message = "Engine.IO request {Method} {Url} rejected: {Code} {ErrorMessage}")]
+    public static partial void RequestRejected(ILogger logger, string method, string url, int code, string errorMessage);
+
+    [LoggerMessage(EventId = 6, EventName = "TransportError", Level = LogLevel.Debug,
+        Message = "Engine.IO session {Sid}: {Transport} transport error: {Error}")]
+    public static partial void TransportError(ILogger logger, string sid, string transport, string error);
+
+    [LoggerMessage(EventId = 7, EventName = "HandlerFailed", Level = LogLevel.Error,
+        Message = "Engine.IO session {Sid}: the {EventName} handler threw")]
+    public static partial void HandlerFailed(ILogger logger, Exception exception, string? sid, string eventName);
+
+    [LoggerMessage(EventId = 8, EventName = "PayloadTooLarge", Level = LogLevel.Debug,
+        Message = "Engine.IO session {Sid}: {Transport} payload over maxHttpBufferSize ({Limit} bytes)")]
+    public static partial void PayloadTooLarge(ILogger logger, string sid, string transport, long limit);
+}
