@@ -1,4 +1,57 @@
-var app = WebApplication.Create(args);
+// Step 07: the book's GIF chat (Node.js 교과서 §12.4–12.7, ZeroCho/nodejs-book ch12/12.7/gif-chat) in ASP.NET Core:
+// Razor Pages for the lobby and the rooms, SQLite for rooms and chats, a cookie session whose colour is your name,
+// and Socket.IO namespaces /room (the lobby's live list) and /chat (one Socket.IO room per chat room).
+using GifChat;
+using GifChat.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.WebEncoders;
+using System.Text.Unicode;
+
+var builder = WebApplication.CreateBuilder(args);
+if (string.IsNullOrEmpty(builder.Configuration["urls"]))
+{
+    builder.WebHost.UseUrls("http://localhost:8005");   // app.set('port', process.env.PORT || 8005)
+}
+var settings = builder.Configuration.GetSection(GifChatOptions.Section);
+builder.Services.Configure<GifChatOptions>(settings);
+var database = Path.Combine(builder.Environment.ContentRootPath, settings.Get<GifChatOptions>()?.Database ?? new GifChatOptions().Database);
+builder.Services.AddDbContextFactory<ChatDb>(o => o.UseSqlite($"Data Source={database}"));
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddSingleton<RoomStore>().AddSingleton<GifFiles>().AddSingleton<RoomPresence>().AddSingleton<ChatEvents>();
+
+// express-session: a cookie with a random key, the data on the server (memory, like express-session's default store).
+builder.Services.AddDistributedMemoryCache();
+builder.Services.AddSession(o =>
+{
+    o.Cookie.Name = "gifchat.sid";
+    o.Cookie.HttpOnly = true;
+    o.IdleTimeout = TimeSpan.FromHours(12);
+});
+builder.Services.AddRazorPages();
+builder.Services.Configure<WebEncoderOptions>(o => o.TextEncoderSettings = new(UnicodeRanges.All));   // Korean stays readable in the HTML
+
+var app = builder.Build();
+await app.Services.CreateDatabaseAsync(database);
+
+app.UseStaticFiles();                                       // wwwroot: main.css, lobby.js, chat.js
+app.UseStaticFiles(new StaticFileOptions                    // app.use('/gif', express.static('uploads'))
+{
+    RequestPath = "/gif",
+    FileProvider = new PhysicalFileProvider(app.Services.GetRequiredService<GifFiles>().Folder),
+});
+app.UseSession();
+app.UseWhen(c => !c.Request.Path.StartsWithSegments("/socket.io"), a => a.Use(Visitor.GiveColorAsync));
+app.MapRazorPages();                                        // GET /, GET|POST /room, GET|POST /room/{id}
+app.MapChatEndpoints();                                     // POST /room/{id}/chat, POST /room/{id}/gif
+
+app.Lifetime.ApplicationStarted.Register(() =>
+{
+    foreach (var url in app.Urls)
+    {
+        app.Logger.LogInformation("{Port} 번 포트에서 대기 중", new Uri(url).Port);
+    }
+});
 app.Run();
 
 public partial class Program;
