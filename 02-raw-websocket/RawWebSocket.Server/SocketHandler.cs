@@ -66,8 +66,12 @@ public sealed class SocketHandler(
         }
         catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException)
         {
-            // ws.on("error"): typically the client vanished without a close frame (tab killed, network lost).
-            Log.SocketError(_log, ip, e.Message);
+            // ws.on("error"): typically the client vanished without a close frame (tab killed, network lost),
+            // which surfaces as one of several exceptions depending on timing; a protocol error keeps its message.
+            var error = e is WebSocketException { WebSocketErrorCode: not WebSocketError.ConnectionClosedPrematurely }
+                ? e.Message
+                : "close 프레임 없이 연결이 끊어졌습니다.";
+            Log.SocketError(_log, ip, error);
         }
         finally
         {
@@ -155,19 +159,27 @@ public sealed class SocketHandler(
     /// <summary>"Upgrade: websocket" without a valid handshake: say what is wrong instead of serving the page.</summary>
     private Task RejectHandshakeAsync(HttpContext context)
     {
-        var version = context.Request.Headers.SecWebSocketVersion.ToString();
         Log.BadHandshake(_log, context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
+        var version = context.Request.Headers.SecWebSocketVersion.ToString();
         if (version.Length > 0 && version != "13")
         {
-            // RFC 6455 §4.4: an unsupported version gets 426 and the versions the server speaks.
-            context.Response.StatusCode = StatusCodes.Status426UpgradeRequired;
+            // RFC 6455 §4.4: an unsupported version gets 426 and the version(s) the server speaks.
             context.Response.Headers.SecWebSocketVersion = "13";
-            return context.Response.WriteAsync("Unsupported Sec-WebSocket-Version: this server speaks version 13.\n");
+            return WritePlainAsync(context, StatusCodes.Status426UpgradeRequired,
+                "Unsupported Sec-WebSocket-Version: this server speaks version 13.");
         }
-        context.Response.StatusCode = StatusCodes.Status400BadRequest;
-        return context.Response.WriteAsync(
+        return WritePlainAsync(context, StatusCodes.Status400BadRequest,
             "Bad WebSocket handshake: expected GET with Connection: Upgrade, Upgrade: websocket, " +
-            "Sec-WebSocket-Version: 13 and a Sec-WebSocket-Key (16 random bytes in base64).\n");
+            "Sec-WebSocket-Version: 13 and a Sec-WebSocket-Key (16 random bytes in base64).");
+    }
+
+    private static Task WritePlainAsync(HttpContext context, int status, string text)
+    {
+        var body = Encoding.UTF8.GetBytes(text + "\n");
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        context.Response.ContentLength = body.Length;
+        return context.Response.Body.WriteAsync(body, context.RequestAborted).AsTask();
     }
 
     private static async Task TryAsync(Func<Task> close)
