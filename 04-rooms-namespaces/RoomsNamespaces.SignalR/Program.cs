@@ -1,4 +1,27 @@
-var app = WebApplication.Create(args);
+// Step 04, the SignalR counterpart: post 001's private/public/broadcast sends and rooms (groups here), its namespaces
+// /goods and /user (hubs here), and post 003's chat, each hub in Hubs/. The Socket.IO version uses port 3000; this 3001.
+using RoomsNamespaces.SignalR.Hubs;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
+if (string.IsNullOrEmpty(builder.Configuration["urls"]))
+{
+    builder.WebHost.UseUrls("http://localhost:3001");
+}
+builder.Services.AddSignalR();
+builder.Services.AddSingleton<GroupTracker>();
+
+var app = builder.Build();
+app.UseDefaultFiles();    // "/" → index.html, "/room" → room/index.html
+app.UseStaticFiles();     // the pages and /lib/signalr.min.js
+app.MapHub<ChannelsHub>("/channels");
+app.MapHub<GoodsHub>("/goods");   // io.of("/goods")
+app.MapHub<UserHub>("/user");     // io.of("/user")
+app.MapHub<ChatHub>("/chat");
+
+app.Lifetime.ApplicationStarted.Register(() =>
+    app.Logger.LogInformation("Server is connected on {Urls}", string.Join(", ", app.Urls)));
 app.Run();
 
+// Lets the tests start this very app on a free port (WebApplicationFactory<Program>).
 public partial class Program;
