@@ -10,7 +10,8 @@ if (string.IsNullOrEmpty(builder.Configuration["urls"]))
 {
     builder.WebHost.UseUrls("http://localhost:8005");
 }
-builder.Services.Configure<MessagesOptions>(builder.Configuration.GetSection(MessagesOptions.Section));
+builder.Services.AddOptions<MessagesOptions>().BindConfiguration(MessagesOptions.Section)
+    .ValidateDataAnnotations().ValidateOnStart();     // a bad "Messages" setting stops the server at start, clearly
 builder.Services.AddSingleton<ClientTimers>();
 builder.Services.AddSingleton<SocketHandler>();
 
