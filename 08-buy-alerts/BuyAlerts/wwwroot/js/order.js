@@ -1,0 +1,56 @@
+import { api, el, price, getSocket, requireSignIn, say } from "./shop.js";
+
+const user = await requireSignIn();
+
+// Either "바로 구매" from a detail page (?goodsId=&quantity=) or the whole cart.
+const params = new URLSearchParams(location.search);
+const fromCart = !params.has("goodsId");
+let items = [];
+try {
+  if (fromCart) {
+    items = (await api("GET", "/goods/cart")).cart;
+  } else {
+    const { goods } = await api("GET", `/goods/${encodeURIComponent(params.get("goodsId"))}`);
+    const quantity = Math.min(5, Math.max(1, Number.parseInt(params.get("quantity"), 10) || 1));
+    items = [{ goods, quantity }];
+  }
+} catch (error) {
+  say(error.message);
+}
+
+const total = items.reduce((sum, { goods, quantity }) => sum + goods.price * quantity, 0);
+// One item: its name. Several: "<first> 외 <n-1>개의 상품".
+const goodsName = items.length > 1 ? `${items[0].goods.name} 외 ${items.length - 1}개의 상품` : items[0]?.goods.name ?? "";
+
+document.querySelector("#summary").textContent = items.length ? goodsName : "주문할 상품이 없습니다.";
+document.querySelector("#items").replaceChildren(...items.map(({ goods, quantity }) =>
+  el("li", { class: "card line" },
+    el("img", { src: goods.thumbnailUrl, alt: goods.name, width: 56, height: 56 }),
+    el("span", { class: "name" }, goods.name),
+    el("span", { class: "quantity" }, `${quantity}개`),
+    el("span", { class: "subtotal" }, price(goods.price * quantity)))));
+
+const pay = document.querySelector("#pay");
+pay.textContent = `${price(total)} 결제`;
+pay.disabled = items.length === 0;
+
+pay.addEventListener("click", async () => {
+  const socket = getSocket();
+  if (!socket?.connected) {
+    say("실시간 서버에 연결되어 있지 않습니다. 잠시 후 다시 시도해 주세요.");
+    return;
+  }
+  pay.disabled = true;
+  // The post's BUY payload. The server does not trust nickname and goodsName: it takes the nickname from the
+  // signed-in connection and the names from its database (goodsIds lets it write "외 n개의 상품" itself).
+  socket.emit("BUY", {
+    nickname: user.nickname,
+    goodsId: items[0].goods.goodsId,
+    goodsName,
+    goodsIds: items.map(({ goods }) => goods.goodsId),
+  });
+  if (fromCart) {
+    await Promise.all(items.map(({ goods }) => api("DELETE", `/goods/${goods.goodsId}/cart`)));
+  }
+  say("결제가 완료되었습니다!", "ok");
+});

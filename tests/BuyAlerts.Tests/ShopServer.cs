@@ -1,0 +1,93 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Realtime.Testing;
+
+namespace BuyAlerts.Tests;
+
+/// <summary>
+/// The real shop on a free port, with its SQLite file in a fresh temporary folder and a test signing secret.
+/// Deleted again on dispose.
+/// </summary>
+public sealed class ShopServer : IAsyncDisposable
+{
+    public const string TestSecret = "test-secret-for-buy-alerts-0123456789abcdef";
+
+    private readonly string _folder;
+
+    private ShopServer(RunningApp<Program> app, string folder)
+    {
+        App = app;
+        _folder = folder;
+    }
+
+    public RunningApp<Program> App { get; }
+    public Uri BaseAddress => App.BaseAddress;
+    public Transcript Log => App.Log;
+
+    public static async Task<ShopServer> StartAsync(IDictionary<string, string?>? settings = null, Transcript? log = null)
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "buy-alerts-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        var all = new Dictionary<string, string?>
+        {
+            ["Shop:DatabasePath"] = Path.Combine(folder, "shop.db"),
+            ["Jwt:Secret"] = TestSecret,
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            all[key] = value;
+        }
+        var app = await RunningApp<Program>.StartAsync(all, log);
+        return new ShopServer(app, folder);
+    }
+
+    /// <summary>A client that keeps cookies, as a browser does.</summary>
+    public HttpClient CreateBrowserLikeClient(CookieContainer? cookies = null) =>
+        new(new HttpClientHandler { CookieContainer = cookies ?? new CookieContainer(), UseCookies = true }) { BaseAddress = BaseAddress };
+
+    /// <summary>A client without cookies; add a token with <see cref="WithBearer"/>.</summary>
+    public HttpClient CreateClient() =>
+        new(new HttpClientHandler { UseCookies = false }) { BaseAddress = BaseAddress };
+
+    public static HttpClient WithBearer(HttpClient client, string token)
+    {
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    /// <summary>Registers a fresh member and signs in with a cookie-keeping client.</summary>
+    public async Task<Member> NewMemberAsync(string nickname, string password = "1234")
+    {
+        var email = $"{Guid.NewGuid():N}@example.com";
+        var cookies = new CookieContainer();
+        var client = CreateBrowserLikeClient(cookies);
+        var signUp = await client.PostAsJsonAsync("/api/users", new { email, nickname, password, confirmPassword = password });
+        Assert.Equal(HttpStatusCode.Created, signUp.StatusCode);
+        var signIn = await client.PostAsJsonAsync("/api/auth", new { email, password });
+        Assert.Equal(HttpStatusCode.OK, signIn.StatusCode);
+        var token = (await signIn.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
+        return new Member(email, nickname, password, token, client, cookies);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await App.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still open on some platform: the temp folder is cleaned by the OS.
+        }
+    }
+}
+
+/// <summary>A signed-up, signed-in member: the client keeps the <c>authorization</c> cookie.</summary>
+public sealed record Member(string Email, string Nickname, string Password, string Token, HttpClient Client, CookieContainer Cookies)
+{
+    /// <summary>The cookie header a browser would send: <c>authorization=Bearer%20&lt;jwt&gt;</c>.</summary>
+    public string CookieHeader(Uri address) => Cookies.GetCookieHeader(address);
+}
