@@ -1,0 +1,72 @@
+namespace Realtime.SocketIO;
+
+/// <summary>Extra behaviour of a broadcast (Node's <c>flags</c>).</summary>
+public sealed record SocketIOBroadcastFlags
+{
+    /// <summary>No flags.</summary>
+    public static SocketIOBroadcastFlags None { get; } = new();
+
+    /// <summary>Only this server's sockets, even with a multi-server adapter (<c>io.local</c>).</summary>
+    public bool Local { get; init; }
+
+    /// <summary>Drop the packet for a client whose transport is not ready, instead of queueing it (<c>volatile</c>).</summary>
+    public bool Volatile { get; init; }
+}
+
+/// <summary>
+/// Who a broadcast reaches (Node's <c>BroadcastOptions</c>): the sockets in any of <see cref="Rooms"/> (every socket of the
+/// namespace when empty), minus the sockets in any of <see cref="Except"/>. A socket is reached once even when it is in
+/// several rooms. A socket id is also a room (each socket joins its own).
+/// </summary>
+public sealed record SocketIOBroadcastOptions(IReadOnlySet<string> Rooms, IReadOnlySet<string> Except, SocketIOBroadcastFlags Flags)
+{
+    private static readonly IReadOnlySet<string> Empty = new HashSet<string>();
+
+    /// <summary>Every socket of the namespace.</summary>
+    public static SocketIOBroadcastOptions All { get; } = new(Empty, Empty, SocketIOBroadcastFlags.None);
+}
+
+/// <summary>
+/// Keeps the rooms of one namespace and delivers broadcasts (Node's socket.io-adapter). The default,
+/// <see cref="InMemorySocketIOAdapter"/>, knows this server only; a multi-server adapter (Redis, Postgres, …)
+/// implements the same interface and forwards broadcasts and room operations to the other servers.
+/// Implementations must be thread-safe.
+/// </summary>
+public interface ISocketIOAdapter
+{
+    /// <summary>The namespace this adapter serves.</summary>
+    SocketIONamespace Namespace { get; }
+
+    /// <summary>Adds the socket <paramref name="id"/> to <paramref name="rooms"/>.</summary>
+    void AddAll(string id, IEnumerable<string> rooms);
+
+    /// <summary>Removes the socket <paramref name="id"/> from <paramref name="room"/>.</summary>
+    void Del(string id, string room);
+
+    /// <summary>Removes the socket <paramref name="id"/> from every room (it is disconnecting).</summary>
+    void DelAll(string id);
+
+    /// <summary>The rooms of socket <paramref name="id"/>, its own id first then in the order joined; null if unknown.</summary>
+    IReadOnlySet<string>? SocketRooms(string id);
+
+    /// <summary>Sends <paramref name="packet"/> (encoded once, shared by every receiver) to the sockets <paramref name="options"/> selects.</summary>
+    void Broadcast(SocketIOBroadcastPacket packet, SocketIOBroadcastOptions options);
+
+    /// <summary>The ids of the sockets in any of <paramref name="rooms"/> (every socket when empty).</summary>
+    Task<IReadOnlySet<string>> SocketsAsync(IReadOnlySet<string> rooms, CancellationToken cancellationToken = default);
+
+    /// <summary>The sockets <paramref name="options"/> selects.</summary>
+    Task<IReadOnlyList<SocketIOSocket>> FetchSocketsAsync(SocketIOBroadcastOptions options, CancellationToken cancellationToken = default);
+
+    /// <summary>Makes the selected sockets join <paramref name="rooms"/>.</summary>
+    void AddSockets(SocketIOBroadcastOptions options, IReadOnlyCollection<string> rooms);
+
+    /// <summary>Makes the selected sockets leave <paramref name="rooms"/>.</summary>
+    void DelSockets(SocketIOBroadcastOptions options, IReadOnlyCollection<string> rooms);
+
+    /// <summary>Disconnects the selected sockets (<paramref name="close"/>: also close their whole connection).</summary>
+    void DisconnectSockets(SocketIOBroadcastOptions options, bool close);
+
+    /// <summary>How many servers share these rooms (1 for the in-memory adapter).</summary>
+    Task<int> ServerCountAsync(CancellationToken cancellationToken = default) => Task.FromResult(1);
+}

@@ -1,0 +1,55 @@
+using Microsoft.Extensions.Logging;
+
+namespace Realtime.SocketIO;
+
+/// <summary>The library's log events (category <c>Realtime.SocketIO.SocketIOServer</c>).</summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 101, EventName = "SocketConnected", Level = LogLevel.Debug,
+        Message = "Socket {SocketId} joined namespace {Namespace} (connection {Sid})")]
+    public static partial void SocketConnected(ILogger logger, string @namespace, string socketId, string sid);
+
+    [LoggerMessage(EventId = 102, EventName = "SocketDisconnected", Level = LogLevel.Debug,
+        Message = "Socket {SocketId} left namespace {Namespace}: {Reason}")]
+    public static partial void SocketDisconnected(ILogger logger, string @namespace, string socketId, string reason);
+
+    [LoggerMessage(EventId = 103, EventName = "ConnectionRefused", Level = LogLevel.Information,
+        Message = "Connection {Sid} refused in namespace {Namespace}: {Reason}")]
+    public static partial void ConnectionRefused(ILogger logger, string @namespace, string sid, string reason);
+
+    [LoggerMessage(EventId = 104, EventName = "InvalidNamespace", Level = LogLevel.Debug,
+        Message = "Connection {Sid} asked for unknown namespace {Namespace}")]
+    public static partial void InvalidNamespace(ILogger logger, string @namespace, string sid);
+
+    [LoggerMessage(EventId = 105, EventName = "ParseError", Level = LogLevel.Warning,
+        Message = "Connection {Sid} sent an invalid packet, closing it: {Error}")]
+    public static partial void ParseError(ILogger logger, string sid, string error);
+
+    [LoggerMessage(EventId = 106, EventName = "ProtocolViolation", Level = LogLevel.Warning,
+        Message = "Connection {Sid} sent {PacketType} for namespace {Namespace}, which it has {State}; closing it")]
+    public static partial void ProtocolViolation(ILogger logger, string sid, string packetType, string @namespace, string state);
+
+    [LoggerMessage(EventId = 107, EventName = "ConnectTimeout", Level = LogLevel.Debug,
+        Message = "Connection {Sid} joined no namespace within the connect timeout; closing it")]
+    public static partial void ConnectTimeout(ILogger logger, string sid);
+
+    [LoggerMessage(EventId = 108, EventName = "HandlerFailed", Level = LogLevel.Error,
+        Message = "The {Event} handler of socket {SocketId} in namespace {Namespace} threw")]
+    public static partial void HandlerFailed(ILogger logger, Exception exception, string @event, string socketId, string @namespace);
+
+    [LoggerMessage(EventId = 109, EventName = "ArgumentsInvalid", Level = LogLevel.Warning,
+        Message = "Event {Event} on socket {SocketId}: the arguments do not fit the handler ({Error}); handler skipped")]
+    public static partial void ArgumentsInvalid(ILogger logger, string @event, string socketId, string error);
+
+    [LoggerMessage(EventId = 110, EventName = "UnknownAck", Level = LogLevel.Debug,
+        Message = "Socket {SocketId} acknowledged unknown or expired id {AckId}")]
+    public static partial void UnknownAck(ILogger logger, string socketId, long ackId);
+
+    [LoggerMessage(EventId = 111, EventName = "ClientBundleUnavailable", Level = LogLevel.Warning,
+        Message = "ServeClient is on but this build has no client bundle; {Path}/socket.io.js is not served")]
+    public static partial void ClientBundleUnavailable(ILogger logger, string path);
+
+    [LoggerMessage(EventId = 112, EventName = "EmitDropped", Level = LogLevel.Debug,
+        Message = "Emit of {Event} to socket {SocketId} dropped: the socket is disconnected")]
+    public static partial void EmitDropped(ILogger logger, string @event, string socketId);
+}

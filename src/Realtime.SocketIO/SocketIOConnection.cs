@@ -1,0 +1,196 @@
+using System.Text.Json;
+using Realtime.EngineIO;
+using Realtime.SocketIO.Protocol;
+
+namespace Realtime.SocketIO;
+
+/// <summary>
+/// One Engine.IO connection seen by Socket.IO (Node's <c>Client</c>): decodes its messages into packets, routes them
+/// to its socket in each namespace, joins namespaces, and closes it on protocol errors or when no namespace was
+/// joined within the connect timeout.
+/// </summary>
+internal sealed class SocketIOConnection
+{
+    private static readonly JsonElement EmptyAuth = JsonDocument.Parse("{}").RootElement.Clone();
+
+    private readonly SocketIOServer _server;
+    private readonly SocketIOPacketDecoder _decoder;
+    private readonly object _gate = new();
+    // namespace name → its socket; null while the namespace's middleware runs.
+    private readonly Dictionary<string, SocketIOSocket?> _nsps = new(StringComparer.Ordinal);
+    private ITimer? _connectTimer;
+    private int _closed;
+
+    public SocketIOConnection(SocketIOServer server, EngineIOSocket engine)
+    {
+        _server = server;
+        Engine = engine;
+        _decoder = new SocketIOPacketDecoder(server.Options.MaxAttachments);
+        engine.Message += OnMessage;
+        engine.Closed += OnEngineClosed;
+        _connectTimer = server.TimeProvider.CreateTimer(_ => OnConnectTimeout(), null, server.Options.ConnectTimeout, System.Threading.Timeout.InfiniteTimeSpan);
+    }
+
+    public EngineIOSocket Engine { get; }
+
+    public string Id => Engine.Id;
+
+    public bool IsOpen => Volatile.Read(ref _closed) == 0 && Engine.ReadyState == EngineSocketState.Open;
+
+    public static EngineMessage[] ToMessages(SocketIOEncodedPacket encoded)
+    {
+        var messages = new EngineMessage[1 + encoded.Attachments.Count];
+        messages[0] = EngineMessage.FromText(encoded.Text);
+        for (var i = 0; i < encoded.Attachments.Count; i++) messages[i + 1] = EngineMessage.FromBinary(encoded.Attachments[i]);
+        return messages;
+    }
+
+    /// <summary>Queues a packet (and its attachments, atomically).</summary>
+    public void Write(IReadOnlyList<EngineMessage> messages, bool isVolatile = false)
+    {
+        if (!IsOpen) return;
+        if (messages.Count == 1) Engine.Send(messages[0]);
+        else Engine.Send(messages);
+    }
+
+    public void WriteText(string text)
+    {
+        if (IsOpen) Engine.Send(EngineMessage.FromText(text));
+    }
+
+    private void OnMessage(EngineIOSocket engine, EngineMessage message)
+    {
+        SocketIOPacket? packet;
+        try
+        {
+            packet = message.IsBinary ? _decoder.Add(message.Data) : _decoder.Add(message.Text);
+        }
+        catch (SocketIOParseException e)
+        {
+            // Node's client.onerror: the whole connection goes ("forced close" from Engine.IO).
+            Log.ParseError(_server.Logger, Id, e.Message);
+            _decoder.Reset();
+            Engine.Close();
+            return;
+        }
+        if (packet is not null) OnPacket(packet);
+    }
+
+    private void OnPacket(SocketIOPacket packet)
+    {
+        SocketIOSocket? socket;
+        bool known;
+        lock (_gate) known = _nsps.TryGetValue(packet.Namespace, out socket);
+
+        if (!known && packet.Type == SocketIOPacketType.Connect)
+        {
+            Connect(packet.Namespace, packet.Data ?? EmptyAuth);
+        }
+        else if (socket is not null && packet.Type is not (SocketIOPacketType.Connect or SocketIOPacketType.ConnectError))
+        {
+            socket.OnPacket(packet);
+        }
+        else
+        {
+            // CONNECT for a namespace already joined (or joining), anything else for one not joined: client.ts closes.
+            Log.ProtocolViolation(_server.Logger, Id, packet.Type.ToString(), packet.Namespace, known ? "already joined" : "not joined");
+            Close();
+        }
+    }
+
+    private void Connect(string name, JsonElement auth)
+    {
+        var nsp = _server.FindOrCreateNamespace(name, auth);
+        if (nsp is null)
+        {
+            Log.InvalidNamespace(_server.Logger, name, Id);
+            WriteText(SocketIOPacketEncoder.EncodeConnectError(name, "Invalid namespace"));
+            return;
+        }
+        lock (_gate) _nsps[name] = null; // joining
+        _ = JoinAsync(nsp, auth);
+    }
+
+    private async Task JoinAsync(SocketIONamespace nsp, JsonElement auth)
+    {
+        try
+        {
+            await nsp.AddAsync(this, auth).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            // AddAsync handles middleware errors; this is a bug guard so a failure never goes unobserved.
+            Log.HandlerFailed(_server.Logger, e, "connection", Id, nsp.Name);
+        }
+    }
+
+    /// <summary>The socket joined its namespace: stop the connect timer.</summary>
+    public void Joined(string name, SocketIOSocket socket)
+    {
+        lock (_gate) _nsps[name] = socket;
+        Interlocked.Exchange(ref _connectTimer, null)?.Dispose();
+    }
+
+    /// <summary>A join was refused or abandoned.</summary>
+    public void Forget(string name)
+    {
+        lock (_gate)
+        {
+            if (_nsps.TryGetValue(name, out var socket) && socket is null) _nsps.Remove(name);
+        }
+    }
+
+    /// <summary>The socket left its namespace.</summary>
+    public void Remove(SocketIOSocket socket)
+    {
+        lock (_gate)
+        {
+            if (_nsps.TryGetValue(socket.Nsp.Name, out var current) && ReferenceEquals(current, socket)) _nsps.Remove(socket.Nsp.Name);
+        }
+    }
+
+    private void OnConnectTimeout()
+    {
+        bool none;
+        lock (_gate) none = _nsps.Count == 0;
+        if (none && IsOpen)
+        {
+            Log.ConnectTimeout(_server.Logger, Id);
+            Close();
+        }
+    }
+
+    /// <summary><c>socket.Disconnect(close: true)</c>: every socket leaves its namespace, then the connection closes.</summary>
+    public void DisconnectAll()
+    {
+        foreach (var socket in Sockets()) socket.Disconnect();
+        Close();
+    }
+
+    /// <summary>Closes the connection from the server side: the sockets disconnect with "forced server close".</summary>
+    public void Close()
+    {
+        if (Engine.ReadyState != EngineSocketState.Open) return;
+        // Our reason first; Engine.IO's own "forced close" that follows is then ignored.
+        OnClosed(SocketIODisconnectReason.ForcedServerClose, null);
+        Engine.Close();
+    }
+
+    private void OnEngineClosed(EngineIOSocket engine, string reason, string? description) => OnClosed(reason, description);
+
+    private void OnClosed(string reason, string? description)
+    {
+        if (Interlocked.Exchange(ref _closed, 1) == 1) return; // after Close(), Engine.IO's own "forced close" is ignored
+        Engine.Message -= OnMessage;
+        Engine.Closed -= OnEngineClosed;
+        Interlocked.Exchange(ref _connectTimer, null)?.Dispose();
+        foreach (var socket in Sockets()) socket.OnClose(reason, description);
+        lock (_gate) _nsps.Clear();
+        _decoder.Reset();
+    }
+
+    private SocketIOSocket[] Sockets()
+    {
+        lock (_gate) return _nsps.Values.OfType<SocketIOSocket>().ToArray();
+    }
+}

@@ -1,0 +1,85 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Realtime.SocketIO;
+
+namespace Microsoft.Extensions.DependencyInjection
+{
+    /// <summary>Registers the Socket.IO server.</summary>
+    public static class SocketIOServiceCollectionExtensions
+    {
+        /// <summary>
+        /// Registers the options and the <see cref="SocketIOServer"/> singleton (inject it where you need <c>io</c>),
+        /// and WebSockets support: <c>builder.Services.AddSocketIO(o =&gt; o.Cors = EngineCorsOptions.AnyOrigin())</c>.
+        /// Each call's <paramref name="configure"/> is applied.
+        /// </summary>
+        public static IServiceCollection AddSocketIO(this IServiceCollection services, Action<SocketIOServerOptions>? configure = null)
+        {
+            ArgumentNullException.ThrowIfNull(services);
+            services.AddEngineIO(); // the UseWebSockets startup filter
+            services.AddOptions<SocketIOServerOptions>();
+            if (configure is not null) services.Configure(configure);
+            services.TryAddSingleton(sp => new SocketIOServer(
+                sp.GetRequiredService<IOptions<SocketIOServerOptions>>().Value,
+                sp.GetService<ILoggerFactory>(),
+                sp,
+                sp.GetService<TimeProvider>()));
+            return services;
+        }
+    }
+}
+
+namespace Microsoft.AspNetCore.Builder
+{
+    /// <summary>Maps the Socket.IO endpoint.</summary>
+    public static class SocketIOEndpointRouteBuilderExtensions
+    {
+        /// <summary>
+        /// Maps Socket.IO at <paramref name="path"/> (default: the options' path, <c>/socket.io</c>), serves the browser
+        /// client at <c>{path}/socket.io.js</c> when <see cref="SocketIOServerOptions.ServeClient"/> is on, and returns
+        /// the server: <c>var io = app.MapSocketIO("/socket.io");</c>. Uses the server registered by <c>AddSocketIO</c>,
+        /// or creates one. Connections are closed when the application stops.
+        /// </summary>
+        public static SocketIOServer MapSocketIO(this IEndpointRouteBuilder endpoints, string? path = null, Action<SocketIOServerOptions>? configure = null)
+        {
+            ArgumentNullException.ThrowIfNull(endpoints);
+            var services = endpoints.ServiceProvider;
+            var server = services.GetService<SocketIOServer>();
+            if (server is null || Mapped.Contains(server))
+                server = new SocketIOServer(new SocketIOServerOptions(), services.GetService<ILoggerFactory>(), services, services.GetService<TimeProvider>());
+            Mapped.Add(server);
+
+            if (path is not null) server.Options.Path = path;
+            configure?.Invoke(server.Options);
+            server.Options.Path = server.Options.Path.TrimEnd('/');
+            var route = string.IsNullOrEmpty(server.Options.Path) ? "/" : server.Options.Path;
+
+            endpoints.Map(route, server.Engine.HandleRequestAsync).WithDisplayName("Socket.IO " + route);
+            endpoints.Map(route.TrimEnd('/') + "/{**rest}", server.Engine.HandleRequestAsync).WithDisplayName("Socket.IO " + route + "/*");
+            if (server.Options.ServeClient)
+            {
+#if HAS_CLIENT_BUNDLE
+                ClientBundle.Map(endpoints, route.TrimEnd('/'), server.Options.Cors);
+#else
+                Log.ClientBundleUnavailable(server.Logger, route);
+#endif
+            }
+
+            // Close connections before Kestrel waits for open requests, or pending long-polls would delay shutdown.
+            services.GetService<IHostApplicationLifetime>()?.ApplicationStopping.Register(() => server.DisposeAsync().AsTask().GetAwaiter().GetResult());
+            return server;
+        }
+
+        private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<SocketIOServer, object> MappedTable = new();
+
+        private static class Mapped
+        {
+            public static bool Contains(SocketIOServer server) => MappedTable.TryGetValue(server, out _);
+            public static void Add(SocketIOServer server) => MappedTable.AddOrUpdate(server, new object());
+        }
+    }
+}

@@ -1,0 +1,248 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+
+namespace Realtime.SocketIO;
+
+/// <summary>
+/// A namespace (Node's <c>io.of("/goods")</c>): its own connection handlers, middleware, sockets and rooms, over the
+/// same underlying connection as the other namespaces of a client.
+/// </summary>
+public class SocketIONamespace
+{
+    private readonly ConcurrentDictionary<string, SocketIOSocket> _sockets = new(StringComparer.Ordinal);
+    private readonly object _gate = new();
+    private Func<SocketIOSocket, Task?>[] _connectionHandlers = [];
+    private Func<SocketIOSocket, Func<Task>, Task>[] _middleware = [];
+    private long _ackIds = -1;
+
+    internal SocketIONamespace(SocketIOServer server, string name, SocketIONamespace? parent = null)
+    {
+        Server = server;
+        Name = name;
+        Parent = parent;
+        Adapter = server.Options.AdapterFactory(this);
+    }
+
+    /// <summary>The name, starting with <c>/</c>.</summary>
+    public string Name { get; }
+
+    /// <summary>The server.</summary>
+    public SocketIOServer Server { get; }
+
+    /// <summary>The rooms of this namespace.</summary>
+    public ISocketIOAdapter Adapter { get; }
+
+    /// <summary>For a namespace created from a dynamic pattern (<c>io.Of(regex)</c>), the pattern's namespace.</summary>
+    public SocketIONamespace? Parent { get; }
+
+    /// <summary>The connected sockets by id.</summary>
+    public IReadOnlyDictionary<string, SocketIOSocket> Sockets => _sockets;
+
+    internal bool TryGetSocket(string id, [MaybeNullWhen(false)] out SocketIOSocket socket) => _sockets.TryGetValue(id, out socket);
+
+    internal long NextAckId() => Interlocked.Increment(ref _ackIds);
+
+    /// <summary>Runs <paramref name="handler"/> for each new socket: <c>nsp.On("connection", socket =&gt; ...)</c> (also "connect").</summary>
+    public SocketIONamespace On(string eventName, Action<SocketIOSocket> handler)
+    {
+        CheckConnectionEvent(eventName);
+        return OnConnection(handler);
+    }
+
+    /// <summary>Runs the async <paramref name="handler"/> for each new socket (not awaited before the socket's events are handled, as in Node).</summary>
+    public SocketIONamespace On(string eventName, Func<SocketIOSocket, Task> handler)
+    {
+        CheckConnectionEvent(eventName);
+        return OnConnection(handler);
+    }
+
+    /// <summary>Runs <paramref name="handler"/> for each new socket.</summary>
+    public SocketIONamespace OnConnection(Action<SocketIOSocket> handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        return AddConnectionHandler(socket => { handler(socket); return null; });
+    }
+
+    /// <summary>Runs the async <paramref name="handler"/> for each new socket.</summary>
+    public SocketIONamespace OnConnection(Func<SocketIOSocket, Task> handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        return AddConnectionHandler(handler);
+    }
+
+    private SocketIONamespace AddConnectionHandler(Func<SocketIOSocket, Task?> handler)
+    {
+        lock (_gate) _connectionHandlers = [.. _connectionHandlers, handler];
+        return this;
+    }
+
+    private static void CheckConnectionEvent(string eventName)
+    {
+        if (eventName is not ("connection" or "connect"))
+            throw new ArgumentException($"A namespace raises \"connection\" only; handle \"{eventName}\" on the socket: socket.On(\"{eventName}\", ...).", nameof(eventName));
+    }
+
+    /// <summary>
+    /// Adds middleware run for each connecting socket before it joins: <c>nsp.Use(async (socket, next) =&gt; { ...; await next(); })</c>.
+    /// Throw (a <see cref="SocketIOConnectException"/> to send data too) to refuse the connection; the client gets a
+    /// <c>connect_error</c> with the message. Returning without calling <c>next</c> refuses it too.
+    /// </summary>
+    public SocketIONamespace Use(Func<SocketIOSocket, Func<Task>, Task> middleware)
+    {
+        ArgumentNullException.ThrowIfNull(middleware);
+        lock (_gate) _middleware = [.. _middleware, middleware];
+        return this;
+    }
+
+    /// <summary>Adds middleware that refuses the connection by throwing, and lets it through by returning.</summary>
+    public SocketIONamespace Use(Func<SocketIOSocket, Task> middleware)
+    {
+        ArgumentNullException.ThrowIfNull(middleware);
+        return Use(async (socket, next) => { await middleware(socket).ConfigureAwait(false); await next().ConfigureAwait(false); });
+    }
+
+    private Func<SocketIOSocket, Func<Task>, Task>[] AllMiddleware => Parent is null ? _middleware : [.. Parent.AllMiddleware, .. _middleware];
+
+    private Func<SocketIOSocket, Task?>[] AllConnectionHandlers => Parent is null ? _connectionHandlers : [.. Parent.AllConnectionHandlers, .. _connectionHandlers];
+
+    // ---- broadcasting (Node: nsp.emit / nsp.to / …) ----
+
+    /// <summary>A broadcast to the sockets in <paramref name="room"/>.</summary>
+    public virtual SocketIOBroadcastOperator To(string room) => new SocketIOBroadcastOperator(Adapter).To(room);
+
+    /// <summary>A broadcast to the sockets in any of <paramref name="rooms"/>.</summary>
+    public virtual SocketIOBroadcastOperator To(IEnumerable<string> rooms) => new SocketIOBroadcastOperator(Adapter).To(rooms);
+
+    /// <summary>Same as <see cref="To(string)"/>.</summary>
+    public SocketIOBroadcastOperator In(string room) => To(room);
+
+    /// <summary>Same as <see cref="To(IEnumerable{string})"/>.</summary>
+    public SocketIOBroadcastOperator In(IEnumerable<string> rooms) => To(rooms);
+
+    /// <summary>A broadcast to every socket except those in <paramref name="room"/>.</summary>
+    public virtual SocketIOBroadcastOperator Except(string room) => new SocketIOBroadcastOperator(Adapter).Except(room);
+
+    /// <summary>A broadcast limited to this server.</summary>
+    public SocketIOBroadcastOperator Local => new SocketIOBroadcastOperator(Adapter).Local;
+
+    /// <summary>Emits to every socket of the namespace.</summary>
+    public virtual void Emit(string eventName, params object?[] args) => new SocketIOBroadcastOperator(Adapter).Emit(eventName, args ?? [null]);
+
+    /// <summary>Emits one argument to every socket (kept whole even when it is an array).</summary>
+    public void Emit<T>(string eventName, T arg) => Emit(eventName, [arg]);
+
+    /// <summary>Emits two arguments to every socket.</summary>
+    public void Emit<T1, T2>(string eventName, T1 arg1, T2 arg2) => Emit(eventName, [arg1, arg2]);
+
+    /// <summary>Emits three arguments to every socket.</summary>
+    public void Emit<T1, T2, T3>(string eventName, T1 arg1, T2 arg2, T3 arg3) => Emit(eventName, [arg1, arg2, arg3]);
+
+    /// <summary>Node's <c>send</c>: emits <c>"message"</c>.</summary>
+    public void Send(params object?[] args) => Emit("message", args);
+
+    /// <summary>The sockets of the namespace (through the adapter).</summary>
+    public Task<IReadOnlyList<SocketIOSocket>> FetchSocketsAsync(CancellationToken cancellationToken = default) =>
+        new SocketIOBroadcastOperator(Adapter).FetchSocketsAsync(cancellationToken);
+
+    /// <summary>Makes every socket join <paramref name="room"/>.</summary>
+    public void SocketsJoin(string room) => new SocketIOBroadcastOperator(Adapter).SocketsJoin(room);
+
+    /// <summary>Makes every socket leave <paramref name="room"/>.</summary>
+    public void SocketsLeave(string room) => new SocketIOBroadcastOperator(Adapter).SocketsLeave(room);
+
+    /// <summary>Disconnects every socket; <paramref name="close"/> also closes their whole connection.</summary>
+    public void DisconnectSockets(bool close = false) => new SocketIOBroadcastOperator(Adapter).DisconnectSockets(close);
+
+    // ---- joining (Node: Namespace._add / _doConnect) ----
+
+    internal async Task AddAsync(SocketIOConnection connection, JsonElement auth)
+    {
+        var socket = new SocketIOSocket(this, connection, auth);
+        Exception? refusal = null;
+        try
+        {
+            if (!await RunMiddlewareAsync(socket).ConfigureAwait(false))
+                refusal = new SocketIOConnectException("Connection refused");
+        }
+        catch (Exception e)
+        {
+            refusal = e;
+        }
+
+        if (!connection.IsOpen)
+        {
+            connection.Forget(Name);
+            return;
+        }
+        if (refusal is not null)
+        {
+            Log.ConnectionRefused(Server.Logger, Name, connection.Id, refusal.Message);
+            connection.Forget(Name);
+            connection.WriteText(Protocol.SocketIOPacketEncoder.EncodeConnectError(Name, refusal.Message,
+                (refusal as SocketIOConnectException)?.Data, Server.Options.JsonSerializerOptions));
+            return;
+        }
+
+        // As Node: join the socket's own room and send CONNECT before the user's handlers run, so their emits follow it.
+        _sockets[socket.Id] = socket;
+        socket.OnConnect();
+        connection.Joined(Name, socket);
+        Log.SocketConnected(Server.Logger, Name, socket.Id, connection.Id);
+        foreach (var handler in AllConnectionHandlers)
+        {
+            if (!socket.Connected) break;
+            socket.RunHandler(() => handler(socket), "connection");
+        }
+    }
+
+    private async Task<bool> RunMiddlewareAsync(SocketIOSocket socket)
+    {
+        var middleware = AllMiddleware;
+        var reachedEnd = false;
+        Task Next(int i)
+        {
+            if (i == middleware.Length) { reachedEnd = true; return Task.CompletedTask; }
+            var called = false;
+            return middleware[i](socket, () =>
+            {
+                if (called) return Task.CompletedTask; // next() called twice: ignore the second call
+                called = true;
+                return Next(i + 1);
+            });
+        }
+        await Next(0).ConfigureAwait(false);
+        return reachedEnd;
+    }
+
+    internal void Remove(SocketIOSocket socket) => _sockets.TryRemove(new KeyValuePair<string, SocketIOSocket>(socket.Id, socket));
+
+    /// <inheritdoc />
+    public override string ToString() => Name;
+}
+
+/// <summary>
+/// The namespace of a dynamic pattern (<c>io.Of(new Regex("^/room-\\d+$"))</c>): each matching name becomes a child
+/// namespace that shares this one's connection handlers and middleware; emitting here emits in every child.
+/// </summary>
+public sealed class SocketIOParentNamespace : SocketIONamespace
+{
+    private readonly Func<string, JsonElement, bool> _matches;
+    private readonly ConcurrentDictionary<string, SocketIONamespace> _children = new(StringComparer.Ordinal);
+
+    internal SocketIOParentNamespace(SocketIOServer server, string name, Func<string, JsonElement, bool> matches) : base(server, name) => _matches = matches;
+
+    /// <summary>The namespaces created from this pattern so far.</summary>
+    public IReadOnlyCollection<SocketIONamespace> Children => _children.Values.ToArray();
+
+    internal bool Matches(string name, JsonElement auth) => _matches(name, auth);
+
+    internal SocketIONamespace CreateChild(string name) => _children.GetOrAdd(name, n => new SocketIONamespace(Server, n, this));
+
+    /// <summary>Emits in every child namespace.</summary>
+    public override void Emit(string eventName, params object?[] args)
+    {
+        foreach (var child in _children.Values) child.Emit(eventName, args ?? [null]);
+    }
+}

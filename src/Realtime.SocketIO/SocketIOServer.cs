@@ -1,0 +1,174 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Realtime.EngineIO;
+
+namespace Realtime.SocketIO;
+
+/// <summary>
+/// The Socket.IO server (Node's <c>io</c>). Get it from <c>app.MapSocketIO()</c> or from dependency injection
+/// (after <c>AddSocketIO</c>). Methods without a namespace act on the main namespace <c>/</c>, as in Node:
+/// <c>io.On("connection", ...)</c>, <c>io.Emit(...)</c>, <c>io.To("room").Emit(...)</c>.
+/// </summary>
+public sealed class SocketIOServer : IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<string, SocketIONamespace> _namespaces = new(StringComparer.Ordinal);
+    private readonly List<SocketIOParentNamespace> _parents = [];
+    private int _parentIds;
+    private long _packetsEncoded;
+
+    /// <summary>Creates a server and its Engine.IO server; <c>AddSocketIO</c>/<c>MapSocketIO</c> do this for you.</summary>
+    public SocketIOServer(SocketIOServerOptions options, ILoggerFactory? loggerFactory = null, IServiceProvider? services = null, TimeProvider? timeProvider = null)
+    {
+        Options = options ?? throw new ArgumentNullException(nameof(options));
+        loggerFactory ??= NullLoggerFactory.Instance;
+        Logger = loggerFactory.CreateLogger<SocketIOServer>();
+        TimeProvider = timeProvider ?? TimeProvider.System;
+        Services = services;
+        Engine = new EngineIOServer(options, loggerFactory, TimeProvider);
+        Engine.Connection += engine => _ = new SocketIOConnection(this, engine);
+        Sockets = Of("/");
+    }
+
+    /// <summary>The options.</summary>
+    public SocketIOServerOptions Options { get; }
+
+    /// <summary>The Engine.IO server underneath (Node's <c>io.engine</c>).</summary>
+    public EngineIOServer Engine { get; }
+
+    /// <summary>The application's services, when created through dependency injection.</summary>
+    public IServiceProvider? Services { get; }
+
+    /// <summary>The main namespace <c>/</c> (Node's <c>io.sockets</c>).</summary>
+    public SocketIONamespace Sockets { get; }
+
+    /// <summary>The namespaces created so far.</summary>
+    public IReadOnlyCollection<SocketIONamespace> Namespaces => _namespaces.Values.ToArray();
+
+    internal ILogger Logger { get; }
+
+    internal TimeProvider TimeProvider { get; }
+
+    /// <summary>How many broadcast packets were encoded (diagnostics: a broadcast encodes once, whatever the audience).</summary>
+    internal long PacketsEncoded => Interlocked.Read(ref _packetsEncoded);
+
+    internal void CountEncode() => Interlocked.Increment(ref _packetsEncoded);
+
+    // ---- namespaces ----
+
+    /// <summary>The namespace <paramref name="name"/> (created on first use): <c>io.Of("/goods")</c>.</summary>
+    public SocketIONamespace Of(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        if (!name.StartsWith('/')) name = "/" + name;
+        return _namespaces.GetOrAdd(name, n => new SocketIONamespace(this, n));
+    }
+
+    /// <summary>Dynamic namespaces: every name matching <paramref name="pattern"/> becomes a namespace on first connection.</summary>
+    public SocketIOParentNamespace Of(Regex pattern)
+    {
+        ArgumentNullException.ThrowIfNull(pattern);
+        return Of((name, _) => pattern.IsMatch(name));
+    }
+
+    /// <summary>Dynamic namespaces: <paramref name="accept"/> decides from the name and the auth object.</summary>
+    public SocketIOParentNamespace Of(Func<string, JsonElement, bool> accept)
+    {
+        ArgumentNullException.ThrowIfNull(accept);
+        var parent = new SocketIOParentNamespace(this, "/_" + Interlocked.Increment(ref _parentIds), accept);
+        lock (_parents) _parents.Add(parent);
+        return parent;
+    }
+
+    internal SocketIONamespace? FindOrCreateNamespace(string name, JsonElement auth)
+    {
+        if (_namespaces.TryGetValue(name, out var nsp)) return nsp;
+        SocketIOParentNamespace[] parents;
+        lock (_parents) parents = [.. _parents];
+        foreach (var parent in parents)
+        {
+            bool matches;
+            try
+            {
+                matches = parent.Matches(name, auth);
+            }
+            catch (Exception e)
+            {
+                Logger.LogError(e, "The dynamic namespace check for {Namespace} threw", name);
+                continue;
+            }
+            if (matches) return _namespaces.GetOrAdd(name, _ => parent.CreateChild(name));
+        }
+        return null;
+    }
+
+    // ---- the main namespace ----
+
+    /// <summary>Runs <paramref name="handler"/> for each socket joining the main namespace: <c>io.On("connection", socket =&gt; ...)</c>.</summary>
+    public SocketIOServer On(string eventName, Action<SocketIOSocket> handler) { Sockets.On(eventName, handler); return this; }
+
+    /// <summary>The async form of <see cref="On(string, Action{SocketIOSocket})"/>.</summary>
+    public SocketIOServer On(string eventName, Func<SocketIOSocket, Task> handler) { Sockets.On(eventName, handler); return this; }
+
+    /// <summary>Runs <paramref name="handler"/> for each socket joining the main namespace.</summary>
+    public SocketIOServer OnConnection(Action<SocketIOSocket> handler) { Sockets.OnConnection(handler); return this; }
+
+    /// <summary>The async form of <see cref="OnConnection(Action{SocketIOSocket})"/>.</summary>
+    public SocketIOServer OnConnection(Func<SocketIOSocket, Task> handler) { Sockets.OnConnection(handler); return this; }
+
+    /// <summary>Middleware of the main namespace: <c>io.Use(async (socket, next) =&gt; ...)</c>.</summary>
+    public SocketIOServer Use(Func<SocketIOSocket, Func<Task>, Task> middleware) { Sockets.Use(middleware); return this; }
+
+    /// <summary>Middleware of the main namespace that refuses by throwing.</summary>
+    public SocketIOServer Use(Func<SocketIOSocket, Task> middleware) { Sockets.Use(middleware); return this; }
+
+    /// <summary>A broadcast to <paramref name="room"/> in the main namespace: <c>io.To("room1").Emit(...)</c>.</summary>
+    public SocketIOBroadcastOperator To(string room) => Sockets.To(room);
+
+    /// <summary>A broadcast to any of <paramref name="rooms"/> in the main namespace.</summary>
+    public SocketIOBroadcastOperator To(IEnumerable<string> rooms) => Sockets.To(rooms);
+
+    /// <summary>Same as <see cref="To(string)"/>.</summary>
+    public SocketIOBroadcastOperator In(string room) => Sockets.To(room);
+
+    /// <summary>Same as <see cref="To(IEnumerable{string})"/>.</summary>
+    public SocketIOBroadcastOperator In(IEnumerable<string> rooms) => Sockets.To(rooms);
+
+    /// <summary>A broadcast to the main namespace except <paramref name="room"/>.</summary>
+    public SocketIOBroadcastOperator Except(string room) => Sockets.Except(room);
+
+    /// <summary>A broadcast limited to this server.</summary>
+    public SocketIOBroadcastOperator Local => Sockets.Local;
+
+    /// <summary>Emits to every socket of the main namespace: <c>io.Emit("BUY_GOODS", data)</c>.</summary>
+    public void Emit(string eventName, params object?[] args) => Sockets.Emit(eventName, args ?? [null]);
+
+    /// <summary>Emits one argument (kept whole even when it is an array).</summary>
+    public void Emit<T>(string eventName, T arg) => Sockets.Emit(eventName, [arg]);
+
+    /// <summary>Emits two arguments.</summary>
+    public void Emit<T1, T2>(string eventName, T1 arg1, T2 arg2) => Sockets.Emit(eventName, [arg1, arg2]);
+
+    /// <summary>Emits three arguments.</summary>
+    public void Emit<T1, T2, T3>(string eventName, T1 arg1, T2 arg2, T3 arg3) => Sockets.Emit(eventName, [arg1, arg2, arg3]);
+
+    /// <summary>Node's <c>io.send</c>: emits <c>"message"</c> in the main namespace.</summary>
+    public void Send(params object?[] args) => Sockets.Emit("message", args);
+
+    /// <summary>The sockets of the main namespace.</summary>
+    public Task<IReadOnlyList<SocketIOSocket>> FetchSocketsAsync(CancellationToken cancellationToken = default) => Sockets.FetchSocketsAsync(cancellationToken);
+
+    /// <summary>Makes every socket of the main namespace join <paramref name="room"/>.</summary>
+    public void SocketsJoin(string room) => Sockets.SocketsJoin(room);
+
+    /// <summary>Makes every socket of the main namespace leave <paramref name="room"/>.</summary>
+    public void SocketsLeave(string room) => Sockets.SocketsLeave(room);
+
+    /// <summary>Disconnects every socket of the main namespace; <paramref name="close"/> also closes their connections.</summary>
+    public void DisconnectSockets(bool close = false) => Sockets.DisconnectSockets(close);
+
+    /// <summary>Closes every connection ("server shutting down").</summary>
+    public ValueTask DisposeAsync() => Engine.DisposeAsync();
+}
