@@ -63,6 +63,14 @@ public sealed class EngineIOServer : IAsyncDisposable
     /// <summary>Diagnostics for tests: live timers (ping, ping timeout, upgrade, polling close). 0 when idle.</summary>
     public int ActiveTimers => Volatile.Read(ref _activeTimers);
 
+    /// <summary>Test synchronisation: a polling GET is now waiting for packets.</summary>
+    internal Action<EngineIOSocket>? PollWaiting;
+
+    /// <summary>Test synchronisation: a polling POST started reading its body.</summary>
+    internal Action<EngineIOSocket>? PostReading;
+
+    internal void RaiseDiagnostic(Action<EngineIOSocket>? hook, EngineIOSocket socket) => hook?.Invoke(socket);
+
     internal void TimerCreated() => Interlocked.Increment(ref _activeTimers);
 
     internal void TimerDisposed() => Interlocked.Decrement(ref _activeTimers);

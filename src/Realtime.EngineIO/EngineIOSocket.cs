@@ -3,7 +3,17 @@ using Microsoft.Extensions.Logging;
 namespace Realtime.EngineIO;
 
 /// <summary>The state of an Engine.IO session.</summary>
-public enum EngineSocketState { Opening, Open, Closing, Closed }
+public enum EngineSocketState
+{
+    /// <summary>Being created (before the handshake packet is queued).</summary>
+    Opening,
+    /// <summary>Exchanging packets.</summary>
+    Open,
+    /// <summary><see cref="EngineIOSocket.Close"/> was called: flushing, then closing.</summary>
+    Closing,
+    /// <summary>Over; the Closed event was raised.</summary>
+    Closed,
+}
 
 /// <summary>
 /// One Engine.IO session (Node's engine.io <c>Socket</c>): a write buffer, the current transport, the server-driven

@@ -3,16 +3,20 @@
 using Realtime.EngineIO;
 
 var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
 
 // ---- Engine.IO: a bare endpoint at /engine.io/ that echoes every message, text or binary, to its sender.
-var engine = app.MapEngineIO("/engine.io", options =>
+// (Registered in DI so tests can reach the server: app.Services.GetRequiredService<EngineIOServer>().)
+builder.Services.AddEngineIO(options =>
 {
     options.PingInterval = TimeSpan.FromMilliseconds(300);
     options.PingTimeout = TimeSpan.FromMilliseconds(200);
     options.MaxHttpBufferSize = 1_000_000;
     options.Cors = EngineCorsOptions.AnyOrigin();
 });
+
+var app = builder.Build();
+
+var engine = app.MapEngineIO("/engine.io");
 engine.Connection += socket => socket.Message += (sender, message) => sender.Send(message);
 
 // ---- Socket.IO: /socket.io/ (added by the Socket.IO layer).

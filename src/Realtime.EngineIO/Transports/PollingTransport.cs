@@ -38,7 +38,7 @@ internal sealed class PollingTransport(EngineIOSocket socket, EngineIOServer ser
     private async Task HandleGetAsync(HttpContext context, Action? onAttached)
     {
         var pending = new TaskCompletionSource<List<EnginePacket>?>(TaskCreationOptions.RunContinuationsAsynchronously);
-        bool overlap, closed;
+        bool overlap, closed, waiting = false;
         lock (Socket.Gate)
         {
             closed = _closed;
@@ -49,6 +49,7 @@ internal sealed class PollingTransport(EngineIOSocket socket, EngineIOServer ser
                 Socket.OnPollingReadyLocked();
                 // A graceful close was waiting for this GET: answer "6\x1e1".
                 if (_shouldClose && ReferenceEquals(_pendingGet, pending)) Send([EnginePacket.Control(EnginePacketType.Noop)]);
+                waiting = ReferenceEquals(_pendingGet, pending);
             }
         }
         if (overlap || closed)
@@ -60,6 +61,7 @@ internal sealed class PollingTransport(EngineIOSocket socket, EngineIOServer ser
         }
         Socket.RaisePendingEvents();
         onAttached?.Invoke();
+        if (waiting) Server.RaiseDiagnostic(Server.PollWaiting, Socket);
 
         List<EnginePacket>? packets;
         // A client that gives up on its GET ends the session (the browser tab closed).
@@ -152,6 +154,7 @@ internal sealed class PollingTransport(EngineIOSocket socket, EngineIOServer ser
                 context.Response.StatusCode = StatusCodes.Status400BadRequest;
                 return;
             }
+            Server.RaiseDiagnostic(Server.PostReading, Socket);
             var limit = Server.Options.MaxHttpBufferSize;
             var (body, length) = await ReadBodyAsync(context, limit).ConfigureAwait(false);
             buffer = body;

@@ -38,8 +38,9 @@ internal sealed class WebSocketTransport(EngineIOSocket socket, EngineIOServer s
 
     public override bool BeginClose(bool graceful)
     {
-        // Node's ws close() sends a close frame without a status code (the client sees 1005).
-        CloseLocked(WebSocketCloseStatus.Empty);
+        // Node's ws close() sends a close frame without a status code (the client sees 1005); .NET always writes
+        // a code and 1005 may not appear on the wire, so we send 1000 (normal closure).
+        CloseLocked(WebSocketCloseStatus.NormalClosure);
         return true;
     }
 
@@ -71,7 +72,7 @@ internal sealed class WebSocketTransport(EngineIOSocket socket, EngineIOServer s
     /// <summary>Accepts nothing: closes a WebSocket that may not join the session (duplicate upgrade...).</summary>
     public Task RejectAsync(CancellationToken requestAborted)
     {
-        lock (Socket.Gate) CloseLocked(WebSocketCloseStatus.Empty);
+        lock (Socket.Gate) CloseLocked(WebSocketCloseStatus.NormalClosure);
         return RunAsync(requestAborted);
     }
 
@@ -140,7 +141,7 @@ internal sealed class WebSocketTransport(EngineIOSocket socket, EngineIOServer s
             ArrayPool<byte>.Shared.Return(buffer);
         }
         Socket.OnTransportClosed(this);
-        lock (Socket.Gate) CloseLocked(WebSocketCloseStatus.Empty);
+        lock (Socket.Gate) CloseLocked(WebSocketCloseStatus.NormalClosure);
     }
 
     private async Task SendLoopAsync()

@@ -1,0 +1,207 @@
+using System.Net;
+using System.Text;
+
+namespace Realtime.EngineIO.Tests;
+
+/// <summary>The handshake and HTTP long-polling, on the raw wire against the conformance host.</summary>
+public sealed class HandshakeAndPollingTests(ConformanceFixture host) : IClassFixture<ConformanceFixture>
+{
+    [Fact]
+    public async Task Polling_handshake_has_exactly_the_five_keys_in_order_and_the_polling_headers()
+    {
+        using var wire = host.Wire();
+        var handshake = await wire.HandshakeAsync();
+        var response = handshake.Response;
+
+        Assert.Equal("text/plain; charset=UTF-8", response.Content.Headers.ContentType!.ToString());
+        Assert.Equal("no-store", response.Headers.CacheControl!.ToString());
+        Assert.Equal("*", Assert.Single(response.Headers.GetValues("Access-Control-Allow-Origin")));
+
+        var keys = handshake.Json.EnumerateObject().Select(p => p.Name).ToArray();
+        Assert.Equal(["sid", "upgrades", "pingInterval", "pingTimeout", "maxPayload"], keys);
+        Assert.Equal($"0{{\"sid\":\"{handshake.Sid}\",\"upgrades\":[\"websocket\"],\"pingInterval\":300,\"pingTimeout\":200,\"maxPayload\":1000000}}",
+            handshake.Body);
+        // base64id: 15 random bytes → 20 URL-safe base64 characters
+        Assert.Matches("^[A-Za-z0-9_-]{20}$", handshake.Sid);
+    }
+
+    [Fact]
+    public async Task Session_ids_are_unique()
+    {
+        using var wire = host.Wire();
+        var sids = new HashSet<string>();
+        for (var i = 0; i < 20; i++) sids.Add((await wire.HandshakeAsync()).Sid);
+        Assert.Equal(20, sids.Count);
+    }
+
+    [Fact]
+    public async Task Polling_echoes_a_text_message_and_the_post_is_answered_ok_as_text_html()
+    {
+        using var wire = host.Wire();
+        var sid = (await wire.HandshakeAsync()).Sid;
+
+        var post = await wire.PostAsync(sid, "4hello é 😀");
+        Assert.Equal(HttpStatusCode.OK, post.StatusCode);
+        Assert.Equal("ok", await post.Content.ReadAsStringAsync());
+        Assert.Equal("text/html", post.Content.Headers.ContentType!.ToString());
+        Assert.Equal(2, post.Content.Headers.ContentLength);
+
+        var packets = await wire.PollUntilAsync(sid, p => p.StartsWith('4'));
+        Assert.Equal("4hello é 😀", packets.Last());
+    }
+
+    [Fact]
+    public async Task Polling_echoes_binary_as_b_plus_base64_and_keeps_the_order_of_a_payload()
+    {
+        using var wire = host.Wire();
+        var sid = (await wire.HandshakeAsync()).Sid;
+
+        Assert.Equal(HttpStatusCode.OK, (await wire.PostAsync(sid, "4first\u001ebAQIDBA==\u001e4last")).StatusCode);
+
+        var packets = await wire.PollUntilAsync(sid, p => p == "4last");
+        Assert.Equal(["4first", "bAQIDBA==", "4last"], packets);
+    }
+
+    [Fact]
+    public async Task A_second_concurrent_get_gets_400_the_first_gets_a_close_packet_and_the_session_ends()
+    {
+        using var wire = host.Wire();
+        var sid = (await wire.HandshakeAsync()).Sid;
+
+        var waiting = host.Probe.NextPollWaiting(sid);
+        var first = wire.PollAsync(sid);
+        await Wait.For(waiting, "the first GET to be held open");
+        var second = await wire.PollAsync(sid);
+
+        Assert.Equal((HttpStatusCode.BadRequest, ""), second);
+        Assert.Equal((HttpStatusCode.OK, "1"), await Wait.For(first, "the first GET"));
+        Assert.Equal(("transport error", "overlap from client"), await host.Probe.ClosedAsync(sid));
+        var after = await wire.PollAsync(sid);
+        Assert.Equal((HttpStatusCode.BadRequest, "{\"code\":1,\"message\":\"Session ID unknown\"}"), after);
+    }
+
+    [Fact]
+    public async Task A_second_concurrent_post_gets_400_and_the_session_ends()
+    {
+        using var wire = host.Wire();
+        var sid = (await wire.HandshakeAsync()).Sid;
+
+        // The first POST sends its headers and part of its body, then waits: the server is reading it.
+        var release = new TaskCompletionSource();
+        var reading = host.Probe.NextPostReading(sid);
+        using var slow = new HttpRequestMessage(HttpMethod.Post, wire.Url($"EIO=4&transport=polling&sid={sid}"))
+        {
+            Content = new SlowContent("4slow", release.Task),
+        };
+        var first = wire.Http.SendAsync(slow);
+        await Wait.For(reading, "the server to start reading the first POST");
+
+        var second = await wire.PostAsync(sid, "4second");
+        Assert.Equal(HttpStatusCode.BadRequest, second.StatusCode);
+        Assert.Equal(("transport error", "data request overlap from client"), await host.Probe.ClosedAsync(sid));
+
+        release.SetResult();
+        await Wait.For(first, "the first POST to finish");
+        Assert.Equal(HttpStatusCode.BadRequest, (await wire.PollAsync(sid)).Status);
+    }
+
+    [Fact]
+    public async Task A_client_that_aborts_its_pending_get_ends_the_session()
+    {
+        using var wire = host.Wire();
+        var sid = (await wire.HandshakeAsync()).Sid;
+
+        using var cancel = new CancellationTokenSource();
+        var waiting = host.Probe.NextPollWaiting(sid);
+        var get = wire.PollAsync(sid, cancel.Token);
+        await Wait.For(waiting, "the GET to be held open");
+        cancel.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => get);
+
+        Assert.Equal(("transport error", "poll connection closed prematurely"), await host.Probe.ClosedAsync(sid));
+        Assert.Equal(HttpStatusCode.BadRequest, (await wire.PollAsync(sid)).Status);
+    }
+
+    [Fact]
+    public async Task A_close_packet_posted_while_a_get_is_pending_answers_the_get_with_a_noop_and_ends_the_session()
+    {
+        using var wire = host.Wire();
+        var sid = (await wire.HandshakeAsync()).Sid;
+
+        var waiting = host.Probe.NextPollWaiting(sid);
+        var get = wire.PollAsync(sid);
+        await Wait.For(waiting, "the GET to be held open");
+        Assert.Equal(HttpStatusCode.OK, (await wire.PostAsync(sid, "1")).StatusCode);
+
+        Assert.Equal((HttpStatusCode.OK, "6"), await Wait.For(get, "the pending GET"));
+        Assert.Equal(("transport close", null), await host.Probe.ClosedAsync(sid));
+        Assert.Equal(HttpStatusCode.BadRequest, (await wire.PollAsync(sid)).Status);
+    }
+
+    [Fact]
+    public async Task An_invalid_payload_is_a_parse_error_that_ends_the_session()
+    {
+        using var wire = host.Wire();
+        var sid = (await wire.HandshakeAsync()).Sid;
+
+        Assert.Equal(HttpStatusCode.OK, (await wire.PostAsync(sid, "abc")).StatusCode);
+
+        Assert.Equal("parse error", (await host.Probe.ClosedAsync(sid)).Reason);
+        Assert.Equal(HttpStatusCode.BadRequest, (await wire.PollAsync(sid)).Status);
+    }
+
+    [Fact]
+    public async Task A_payload_over_maxHttpBufferSize_gets_413_with_an_empty_body_and_the_session_stays_open()
+    {
+        using var wire = host.Wire();
+        var sid = (await wire.HandshakeAsync()).Sid;
+
+        var big = await wire.PostAsync(sid, "4" + new string('x', 1_000_000));
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, big.StatusCode);
+        Assert.Equal("", await big.Content.ReadAsStringAsync());
+
+        Assert.Equal(HttpStatusCode.OK, (await wire.PostAsync(sid, "4still here")).StatusCode);
+        Assert.Equal("4still here", (await wire.PollUntilAsync(sid, p => p.StartsWith('4'))).Last());
+    }
+
+    [Fact]
+    public async Task A_binary_octet_stream_post_gets_400_and_ends_the_session()
+    {
+        using var wire = host.Wire();
+        var sid = (await wire.HandshakeAsync()).Sid;
+
+        var response = await wire.SendAsync(HttpMethod.Post, $"EIO=4&transport=polling&sid={sid}", "4hi", "application/octet-stream");
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(("transport error", "invalid content"), await host.Probe.ClosedAsync(sid));
+    }
+
+    [Fact]
+    public async Task Another_method_with_a_sid_gets_500()
+    {
+        using var wire = host.Wire();
+        var sid = (await wire.HandshakeAsync()).Sid;
+
+        var response = await wire.SendAsync(HttpMethod.Put, $"EIO=4&transport=polling&sid={sid}", "4x");
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+    }
+
+    /// <summary>Request content that sends its first bytes, then waits for the test before sending the rest.</summary>
+    private sealed class SlowContent(string text, Task release) : HttpContent
+    {
+        private readonly byte[] _bytes = Encoding.UTF8.GetBytes(text);
+
+        protected override async Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context)
+        {
+            await stream.WriteAsync(_bytes.AsMemory(0, 1));
+            await stream.FlushAsync();
+            await release;
+            await stream.WriteAsync(_bytes.AsMemory(1));
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = _bytes.Length;
+            return true;
+        }
+    }
+}

@@ -1,0 +1,113 @@
+using System.Net;
+using System.Net.WebSockets;
+
+namespace Realtime.EngineIO.Tests;
+
+/// <summary>The server-driven heartbeat and the error answers, on the raw wire against the conformance host.</summary>
+public sealed class HeartbeatAndErrorTests(ConformanceFixture host) : IClassFixture<ConformanceFixture>
+{
+    [Fact]
+    public async Task Polling_client_receives_pings_and_its_pongs_keep_the_session_alive()
+    {
+        using var wire = host.Wire();
+        var sid = (await wire.HandshakeAsync()).Sid;
+
+        for (var i = 0; i < 3; i++)
+        {
+            var (status, body) = await wire.PollAsync(sid);
+            Assert.Equal((HttpStatusCode.OK, "2"), (status, body));
+            Assert.Equal(HttpStatusCode.OK, (await wire.PostAsync(sid, "3")).StatusCode);
+        }
+        Assert.Equal(HttpStatusCode.OK, (await wire.PostAsync(sid, "4alive")).StatusCode);
+        Assert.Equal("4alive", (await wire.PollUntilAsync(sid, p => p.StartsWith('4'))).Last());
+    }
+
+    [Fact]
+    public async Task Without_a_pong_the_session_closes_with_ping_timeout()
+    {
+        using var wire = host.Wire();
+        var sid = (await wire.HandshakeAsync()).Sid;
+
+        // Never answer: after pingInterval + pingTimeout the session is gone.
+        Assert.Equal(("ping timeout", null), await host.Probe.ClosedAsync(sid));
+        var response = await wire.GetAsync($"EIO=4&transport=polling&sid={sid}");
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("{\"code\":1,\"message\":\"Session ID unknown\"}", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task A_ping_from_the_client_is_an_invalid_heartbeat_direction()
+    {
+        using var wire = host.Wire();
+        var sid = (await wire.HandshakeAsync()).Sid;
+
+        Assert.Equal(HttpStatusCode.OK, (await wire.PostAsync(sid, "2")).StatusCode);
+
+        Assert.Equal(("transport error", "invalid heartbeat direction"), await host.Probe.ClosedAsync(sid));
+        Assert.Equal(HttpStatusCode.BadRequest, (await wire.PollAsync(sid)).Status);
+    }
+
+    [Theory]
+    [InlineData("GET", "EIO=4", 400, 0, "Transport unknown")]
+    [InlineData("GET", "EIO=4&transport=foo", 400, 0, "Transport unknown")]
+    [InlineData("GET", "EIO=4&transport=polling&sid=unknown-sid", 400, 1, "Session ID unknown")]
+    [InlineData("POST", "EIO=4&transport=polling&sid=unknown-sid", 400, 1, "Session ID unknown")]
+    [InlineData("POST", "EIO=4&transport=polling", 400, 2, "Bad handshake method")]
+    [InlineData("PUT", "EIO=4&transport=polling", 400, 2, "Bad handshake method")]
+    [InlineData("GET", "EIO=4&transport=websocket", 400, 3, "Bad request")]
+    [InlineData("GET", "transport=polling", 400, 5, "Unsupported protocol version")]
+    [InlineData("GET", "EIO=3&transport=polling", 400, 5, "Unsupported protocol version")]
+    [InlineData("GET", "EIO=abc&transport=polling", 400, 5, "Unsupported protocol version")]
+    public async Task Errors_are_answered_with_their_code_and_message_as_json(string method, string query, int status, int code, string message)
+    {
+        using var wire = host.Wire();
+        var response = await wire.SendAsync(new HttpMethod(method), query, method == "GET" ? null : "4x");
+
+        Assert.Equal(status, (int)response.StatusCode);
+        Assert.Equal("application/json", response.Content.Headers.ContentType!.ToString());
+        Assert.Equal($"{{\"code\":{code},\"message\":\"{message}\"}}", await response.Content.ReadAsStringAsync());
+        Assert.Equal("*", Assert.Single(response.Headers.GetValues("Access-Control-Allow-Origin")));
+    }
+
+    [Fact]
+    public async Task A_path_below_the_endpoint_without_a_transport_is_transport_unknown()
+    {
+        using var wire = new EioWire(host.BaseAddress, "/engine.io/anything");
+        var response = await wire.GetAsync("");
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("{\"code\":0,\"message\":\"Transport unknown\"}", await response.Content.ReadAsStringAsync());
+    }
+
+    [Theory]
+    [InlineData("EIO=3&transport=websocket")]
+    [InlineData("EIO=4&transport=foo")]
+    [InlineData("EIO=4&transport=polling")]
+    [InlineData("EIO=4&transport=websocket&sid=unknown-sid")]
+    public async Task A_bad_websocket_upgrade_is_refused_with_400(string query)
+    {
+        using var wire = host.Wire();
+        using var ws = new ClientWebSocket();
+        ws.Options.CollectHttpResponseDetails = true;
+        var uri = new UriBuilder(wire.Url(query)) { Scheme = "ws" }.Uri;
+
+        await Assert.ThrowsAsync<WebSocketException>(() => ws.ConnectAsync(uri, CancellationToken.None));
+        Assert.Equal(HttpStatusCode.BadRequest, ws.HttpStatusCode);
+    }
+
+    [Fact]
+    public async Task Cors_preflight_gets_204_with_methods_and_the_requested_headers_echoed()
+    {
+        using var wire = host.Wire();
+        using var request = new HttpRequestMessage(HttpMethod.Options, wire.Url("EIO=4&transport=polling"));
+        request.Headers.Add("Origin", "http://example.test");
+        request.Headers.Add("Access-Control-Request-Method", "POST");
+        request.Headers.Add("Access-Control-Request-Headers", "content-type,x-custom");
+        using var response = await wire.Http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        Assert.Equal("*", Assert.Single(response.Headers.GetValues("Access-Control-Allow-Origin")));
+        Assert.Equal("GET,HEAD,PUT,PATCH,POST,DELETE", Assert.Single(response.Headers.GetValues("Access-Control-Allow-Methods")));
+        Assert.Equal("content-type,x-custom", Assert.Single(response.Headers.GetValues("Access-Control-Allow-Headers")));
+        Assert.Equal("Access-Control-Request-Headers", response.Headers.Vary.Single());
+    }
+}
