@@ -81,18 +81,23 @@ public sealed class ChannelsHub(GroupTracker tracker, ILogger<ChannelsHub> logge
     public IReadOnlyList<string> Rooms() => tracker.Rooms(Context.ConnectionId);
 
     /// <summary>
-    /// To everyone in any of the groups — <c>io.to("1").to("2").emit(...)</c>. Someone in two of them gets it once.
-    /// The sender need not be a member.
+    /// To the members of each group — <c>Clients.Groups(["1", "2"])</c>. Careful: SignalR sends once per group, so someone
+    /// in two of the groups gets it twice. The sender need not be a member.
     /// </summary>
     public async Task SendToGroups(string[] groups, string text)
     {
-        CheckText(text);
-        if (groups is null || groups.Length == 0)
-        {
-            throw new HubException("Name at least one group.");
-        }
-        foreach (var group in groups) CheckGroup(group);
+        CheckGroups(groups, text);
         await Clients.Groups(groups).SendAsync("group", Name, string.Join(",", groups), text);
+    }
+
+    /// <summary>
+    /// Socket.IO's <c>io.to("1").to("2").emit(...)</c> reaches everyone in any of the rooms exactly once. SignalR cannot
+    /// list a group's members, so the tracker works out who they are and <c>Clients.Clients(ids)</c> sends to each once.
+    /// </summary>
+    public async Task SendToGroupsOnce(string[] groups, string text)
+    {
+        CheckGroups(groups, text);
+        await Clients.Clients(tracker.MembersOf(groups)).SendAsync("group", Name, string.Join(",", groups), text);
     }
 
     /// <summary>To the group's members except the sender — <c>socket.to(room).emit(...)</c> / <c>socket.broadcast.to(room)</c>.</summary>
@@ -110,6 +115,16 @@ public sealed class ChannelsHub(GroupTracker tracker, ILogger<ChannelsHub> logge
         {
             throw new HubException($"A message is 1 to {MaxText} characters.");
         }
+    }
+
+    private static void CheckGroups(string[] groups, string text)
+    {
+        CheckText(text);
+        if (groups is null || groups.Length == 0)
+        {
+            throw new HubException("Name at least one group.");
+        }
+        foreach (var group in groups) CheckGroup(group);
     }
 
     private static void CheckGroup(string group)

@@ -37,6 +37,13 @@ public sealed class GroupTracker
         }
     }
 
+    /// <summary>The connections in any of <paramref name="groups"/>, each once.</summary>
+    public IReadOnlyList<string> MembersOf(IEnumerable<string> groups)
+    {
+        var wanted = groups.ToHashSet(StringComparer.Ordinal);
+        return [.. _members.Where(m => { lock (m.Value.Groups) { return m.Value.Groups.Any(wanted.Contains); } }).Select(m => m.Key)];
+    }
+
     public void Joined(string connectionId, string group) => Update(connectionId, groups => { if (!groups.Contains(group)) groups.Add(group); });
 
     public void Left(string connectionId, string group) => Update(connectionId, groups => groups.Remove(group));
