@@ -118,6 +118,38 @@ public sealed partial class HandshakeTests
         Snapshot.Match(wire.ToString(), HttpScrubber());
     }
 
+    [Fact]
+    public async Task A_text_frame_that_is_not_UTF8_is_refused_with_1007_and_only_that_connection_closes()
+    {
+        await using var app = await RunningApp<Program>.StartAsync(new Dictionary<string, string?> { ["Messages:IntervalMs"] = "60000" });
+        var wire = new Transcript();
+        var (tcp, stream) = await Wire.ConnectAsync(app.BaseAddress);
+        using var _ = tcp;
+        await Wire.SendRequestAsync(stream, Wire.UpgradeRequest(app.BaseAddress));
+        wire.Add((await Wire.ReadResponseHeadAsync(stream))[0]);
+
+        wire.Section("client → server: a text frame whose bytes are not UTF-8 (C3 28); text frames must be UTF-8");
+        wire.Add((await Wire.WriteMaskedFrameAsync(stream, 1, [0xC3, 0x28], [0x37, 0xFA, 0x21, 0x3D])).Describe()
+            .Replace("\uFFFD", "?", StringComparison.Ordinal));
+
+        // The server answers with close frame 1007 (InvalidPayloadData) and drops the connection at once; whether
+        // the close frame reaches this client before the reset depends on timing, so the server's log is recorded.
+        await app.Log.WaitForText("클라이언트 접속 해제");
+
+        // Everyone else is still served.
+        using var next = new System.Net.WebSockets.ClientWebSocket();
+        await next.ConnectAsync(Wire.WebSocketUri(app.BaseAddress), CancellationToken.None);
+        await next.CloseAsync(System.Net.WebSockets.WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
+        await app.Log.WaitForText("클라이언트 접속 해제", 2);
+
+        wire.Section("server log");
+        foreach (var line in app.Log.Lines)
+        {
+            wire.Add(line);
+        }
+        Snapshot.Match(wire.ToString(), HttpScrubber());
+    }
+
     /// <summary>Sends a request and records the status line, the headers that matter, and the body.</summary>
     private static async Task RecordAsync(Transcript wire, Uri baseAddress, IEnumerable<string> request)
     {
