@@ -18,7 +18,9 @@ builder.Services.Configure<GifChatOptions>(settings);
 var database = Path.Combine(builder.Environment.ContentRootPath, settings.Get<GifChatOptions>()?.Database ?? new GifChatOptions().Database);
 builder.Services.AddDbContextFactory<ChatDb>(o => o.UseSqlite($"Data Source={database}"));
 builder.Services.AddSingleton(TimeProvider.System);
-builder.Services.AddSingleton<RoomStore>().AddSingleton<GifFiles>().AddSingleton<RoomPresence>().AddSingleton<ChatEvents>();
+builder.Services.AddSingleton<RoomStore>().AddSingleton<GifFiles>().AddSingleton<RoomPresence>();
+builder.Services.AddSocketIO();                             // SocketIOServer in DI: the book's app.set('io', io)
+builder.Services.AddSingleton<ChatEvents>().AddSingleton<ChatSockets>();
 
 // express-session: a cookie with a random key, the data on the server (memory, like express-session's default store).
 builder.Services.AddDistributedMemoryCache();
@@ -44,6 +46,8 @@ app.UseSession();
 app.UseWhen(c => !c.Request.Path.StartsWithSegments("/socket.io"), a => a.Use(Visitor.GiveColorAsync));
 app.MapRazorPages();                                        // GET /, GET|POST /room, GET|POST /room/{id}
 app.MapChatEndpoints();                                     // POST /room/{id}/chat, POST /room/{id}/gif
+var io = app.MapSocketIO("/socket.io");                     // also serves /socket.io/socket.io.js
+app.Services.GetRequiredService<ChatSockets>().Map(io, new SocketSession(app));   // socket.js
 
 app.Lifetime.ApplicationStarted.Register(() =>
 {

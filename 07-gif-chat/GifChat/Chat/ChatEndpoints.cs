@@ -41,7 +41,7 @@ public static class ChatEndpoints
         {
             return Error(StatusCodes.Status404NotFound, RoomRules.NotFound);
         }
-        await events.ChatAsync(chat, ct);
+        events.ChatLine(chat);
         return Results.Ok(chat);
     }
 
@@ -97,7 +97,7 @@ public static class ChatEndpoints
             gifs.Delete([name]);
             return Error(StatusCodes.Status404NotFound, RoomRules.NotFound);
         }
-        await events.ChatAsync(chat, ct);
+        events.ChatLine(chat);
         return Results.Ok(chat);
     }
 

@@ -42,7 +42,7 @@ public sealed class CreateModel(RoomStore rooms, ChatEvents events, ILogger<Crea
         var room = await rooms.CreateAsync(RoomTitle!, Max, Password, Visitor.ColorOf(HttpContext), ct);
         logger.LogInformation("방 생성: {Id} {Title} (최대 {Max}명, {Kind})", room.Id, room.Title, room.Max, room.HasPassword ? "비밀방" : "공개방");
         Visitor.Admit(HttpContext.Session, room.Id);   // the creator does not have to type the password again
-        await events.NewRoomAsync(RoomSummary.From(room), ct);
+        events.NewRoom(RoomSummary.From(room));
         return Redirect($"/room/{room.Id}");
     }
 }

@@ -1,0 +1,213 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using Realtime.SocketIO;
+
+namespace GifChat;
+
+/// <summary>
+/// The book's <c>socket.js</c>: namespace <c>/room</c> for the lobby, namespace <c>/chat</c> for the rooms.
+/// <list type="bullet">
+/// <item><c>/chat</c> only lets in sockets whose handshake carries a session with a colour (the cookie).</item>
+/// <item><c>join</c>(roomId) checks the room exists, the session was admitted (password) and there is a seat, then
+/// joins the Socket.IO room and tells the others "…님이 입장하셨습니다.". The book joined the room named in the
+/// <c>Referer</c> header, unchecked, and crashed when there was none.</item>
+/// <item>On disconnect the others hear "…님이 퇴장하셨습니다."; the owner's role passes to the next member; the last one
+/// out removes the room, its chats and its GIFs, and the lobby hears <c>removeRoom</c>.</item>
+/// <item>Everyone in a room gets <c>members</c> (the participant list) whenever someone comes or goes.</item>
+/// </list>
+/// </summary>
+public sealed class ChatSockets(
+    RoomStore rooms,
+    RoomPresence presence,
+    GifFiles gifs,
+    ChatEvents events,
+    IOptions<GifChatOptions> options,
+    TimeProvider clock,
+    IHostApplicationLifetime lifetime,
+    ILogger<ChatSockets> logger)
+{
+    private const string SystemUser = "system";
+    private readonly ConcurrentDictionary<int, CancellationTokenSource> _pendingRemovals = new();
+    private SocketIOServer io = null!;
+
+    /// <summary>Sets up both namespaces on the server <c>app.MapSocketIO</c> returned.</summary>
+    public void Map(SocketIOServer server, SocketSession sessions)
+    {
+        io = server;
+        io.Of(ChatEvents.Lobby).OnConnection(socket =>
+        {
+            logger.LogInformation("room 네임스페이스에 접속");
+            socket.On("disconnect", () => logger.LogInformation("room 네임스페이스 접속 해제"));
+        });
+
+        var chat = io.Of(ChatEvents.Chat);
+        chat.Use(async socket =>   // the book's wrap(sessionMiddleware): the page's session, read from the handshake's cookie
+        {
+            var visitor = await sessions.ReadAsync(socket.Handshake.Headers.Cookie, lifetime.ApplicationStopping)
+                ?? throw new SocketIOConnectException("세션이 없습니다. 페이지를 새로 고치세요.");
+            socket.Data[nameof(Visitor)] = visitor;
+        });
+        chat.OnConnection(socket =>
+        {
+            logger.LogInformation("chat 네임스페이스에 접속");
+            var seat = new Seat(socket, (Visitor)socket.Data[nameof(Visitor)]!);
+            socket.On<JsonElement>("join", (roomId, ack) => JoinAsync(seat, roomId, sessions, ack));
+            socket.On("disconnect", (SocketIOArgs _) => LeaveAsync(seat));
+        });
+    }
+
+    /// <summary>One socket on <c>/chat</c>: who it is, which room it joined. Its join and leave run one at a time.</summary>
+    private sealed class Seat(SocketIOSocket socket, Visitor visitor)
+    {
+        public SocketIOSocket Socket { get; } = socket;
+        public string User { get; } = visitor.Color!;
+        public string Cookie { get; } = socket.Handshake.Headers.Cookie.ToString();
+        public SemaphoreSlim Gate { get; } = new(1, 1);
+        public int? Room { get; set; }
+    }
+
+    private async Task JoinAsync(Seat seat, JsonElement roomIdArg, SocketSession sessions, SocketIOAck ack)
+    {
+        var ct = lifetime.ApplicationStopping;
+        await seat.Gate.WaitAsync(ct);
+        try
+        {
+            var roomId = ParseRoomId(roomIdArg);
+            var room = roomId is null ? null : await rooms.FindAsync(roomId.Value, ct);
+            if (room is null)
+            {
+                ack(new { error = "not-found" });
+                return;
+            }
+            // Asked again now, not at the handshake: the session may have been admitted since.
+            var visitor = await sessions.ReadAsync(seat.Cookie, ct);
+            if (visitor is null || !visitor.IsAdmitted(room.Id))
+            {
+                ack(new { error = "wrong-password" });
+                return;
+            }
+            if (seat.Room == room.Id)
+            {
+                ack(new { ok = true });
+                return;
+            }
+            if (!seat.Socket.Connected || !presence.TryJoin(room.Id, new Member(seat.Socket.Id, seat.User), room.Max))
+            {
+                ack(new { error = "full" });
+                return;
+            }
+            if (_pendingRemovals.TryRemove(room.Id, out var removal))
+            {
+                await removal.CancelAsync();   // someone came back before the empty room was removed
+            }
+            seat.Room = room.Id;
+            var name = ChatEvents.RoomName(room.Id);
+            seat.Socket.Join(name);
+            var text = $"{seat.User}님이 입장하셨습니다.";
+            await rooms.AddChatAsync(room.Id, SystemUser, text, gif: null, ct);   // system lines are kept in the history too
+            seat.Socket.To(name).Emit("join", new { user = SystemUser, chat = text });
+            SendMembers(room.Id);
+            ack(new { ok = true });
+        }
+        finally
+        {
+            seat.Gate.Release();
+        }
+    }
+
+    private async Task LeaveAsync(Seat seat)
+    {
+        logger.LogInformation("chat 네임스페이스 접속 해제");
+        var ct = lifetime.ApplicationStopping;
+        await seat.Gate.WaitAsync(ct);
+        try
+        {
+            if (seat.Room is not { } roomId)
+            {
+                return;   // never joined: nothing to announce (the book read the Referer here and crashed without one)
+            }
+            var remaining = presence.Leave(roomId, seat.Socket.Id);
+            if (remaining.Count == 0)
+            {
+                RemoveWhenStillEmpty(roomId);
+                return;
+            }
+            var name = ChatEvents.RoomName(roomId);
+            var text = $"{seat.User}님이 퇴장하셨습니다.";
+            await rooms.AddChatAsync(roomId, SystemUser, text, gif: null, ct);
+            io.Of(ChatEvents.Chat).To(name).Emit("exit", new { user = SystemUser, chat = text });
+            SendMembers(roomId);
+
+            // The owner left (with no other tab of theirs still in the room): the longest-present member takes over.
+            var room = await rooms.FindAsync(roomId, ct);
+            if (room is not null && room.Owner == seat.User && remaining.All(m => m.User != seat.User))
+            {
+                var owner = remaining[0].User;
+                await rooms.SetOwnerAsync(roomId, owner, ct);
+                var handOver = $"{owner}님이 방장이 되었습니다.";
+                await rooms.AddChatAsync(roomId, SystemUser, handOver, gif: null, ct);
+                io.Of(ChatEvents.Chat).To(name).Emit("owner", new { user = SystemUser, chat = handOver, owner });
+                events.RoomOwner(roomId, owner);
+            }
+        }
+        finally
+        {
+            seat.Gate.Release();
+        }
+    }
+
+    /// <summary>Everyone in the room gets the participant list: <c>[{ id, user }]</c> in order of arrival.</summary>
+    private void SendMembers(int roomId) =>
+        io.Of(ChatEvents.Chat).To(ChatEvents.RoomName(roomId))
+            .Emit("members", presence.Members(roomId).Select(m => new { id = m.SocketId, user = m.User }).ToArray());
+
+    /// <summary>
+    /// The last member left: after a short wait (a reload is a leave and a join), delete the room, its chats and GIF
+    /// files, and tell the lobby. The book did this with an HTTP DELETE to a hard-coded http://localhost:8005.
+    /// </summary>
+    private void RemoveWhenStillEmpty(int roomId)
+    {
+        var cancel = CancellationTokenSource.CreateLinkedTokenSource(lifetime.ApplicationStopping);
+        _pendingRemovals.AddOrUpdate(roomId, cancel, (_, previous) => { previous.Cancel(); return cancel; });
+        _ = RemoveLaterAsync(roomId, cancel);
+    }
+
+    private async Task RemoveLaterAsync(int roomId, CancellationTokenSource cancel)
+    {
+        try
+        {
+            await Task.Delay(options.Value.EmptyRoomGrace, clock, cancel.Token);
+            if (presence.Count(roomId) > 0)
+            {
+                return;
+            }
+            var files = await rooms.DeleteAsync(roomId, cancel.Token);
+            gifs.Delete(files);
+            events.RemoveRoom(roomId);
+            logger.LogInformation("방 제거 성공: {RoomId} (GIF {Count}개 삭제)", roomId, files.Count);
+        }
+        catch (OperationCanceledException)
+        {
+            // someone joined again, or the app is stopping
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "방 {RoomId}을(를) 지우지 못했습니다.", roomId);
+        }
+        finally
+        {
+            _pendingRemovals.TryRemove(KeyValuePair.Create(roomId, cancel));
+            cancel.Dispose();
+        }
+    }
+
+    /// <summary>The page sends the id as a string (from a data- attribute); a number is accepted too.</summary>
+    private static int? ParseRoomId(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.Number when value.TryGetInt32(out var id) => id,
+        JsonValueKind.String when int.TryParse(value.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out var id) => id,
+        _ => null,
+    };
+}

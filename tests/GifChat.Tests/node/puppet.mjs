@@ -1,0 +1,50 @@
+// Socket.IO clients driven by the .NET tests, with the official socket.io-client from the repo's node_modules.
+// Usage: node puppet.mjs <base url>
+// Reads one JSON command per line on stdin:
+//   {"op":"connect","name":"A","nsp":"/chat","cookie":"gifchat.sid=..."}   a new client (its own connection)
+//   {"op":"emit","name":"A","event":"join","args":["1"],"ack":true}        emit, printing the acknowledgement
+//   {"op":"close","name":"A"}                                              disconnect
+// Prints one JSON line per thing that happens: {"who":"A","event":"members","args":[...]}, and {"ready":true} first.
+import { io } from "socket.io-client";
+import readline from "node:readline";
+
+const base = process.argv[2];
+const sockets = new Map();
+const print = (line) => process.stdout.write(JSON.stringify(line) + "\n");
+
+function connect({ name, nsp, cookie, transports }) {
+  const socket = io(base + nsp, {
+    forceNew: true,                                        // one connection per person, each with its own cookie
+    reconnection: false,
+    transports: transports ?? ["polling", "websocket"],
+    extraHeaders: cookie ? { cookie } : {},                // in Node the cookie must be given; a browser sends it itself
+  });
+  socket.on("connect", () => print({ who: name, event: "connect", id: socket.id }));
+  socket.on("connect_error", (err) => print({ who: name, event: "connect_error", args: [err.message] }));
+  socket.on("disconnect", (reason) => print({ who: name, event: "disconnect", args: [reason] }));
+  socket.onAny((event, ...args) => print({ who: name, event, args }));
+  sockets.set(name, socket);
+}
+
+readline.createInterface({ input: process.stdin }).on("line", (line) => {
+  const command = JSON.parse(line);
+  const socket = sockets.get(command.name);
+  switch (command.op) {
+    case "connect":
+      connect(command);
+      break;
+    case "emit":
+      if (command.ack) {
+        socket.emit(command.event, ...command.args, (answer) => print({ who: command.name, event: "ack " + command.event, args: [answer] }));
+      } else {
+        socket.emit(command.event, ...command.args);
+      }
+      break;
+    case "close":
+      socket.disconnect();
+      break;
+    case "exit":
+      process.exit(0);
+  }
+});
+print({ ready: true });
