@@ -1,0 +1,211 @@
+using System.Net;
+using System.Net.WebSockets;
+
+namespace Realtime.EngineIO.Tests;
+
+/// <summary>Options other than the conformance configuration, each on a small echo app built with AddEngineIO/MapEngineIO.</summary>
+public sealed class OptionsTests
+{
+    [Fact]
+    public async Task Cors_with_an_explicit_origin_and_credentials_on_polling_errors_preflight_and_the_101()
+    {
+        await using var host = await EchoHost.StartAsync(o => o.Cors = new EngineCorsOptions { Origins = ["http://app.test"], Credentials = true });
+        using var wire = host.Wire();
+        wire.Http.DefaultRequestHeaders.Add("Origin", "http://app.test");
+
+        void AssertCors(System.Net.Http.Headers.HttpHeaders headers, params string[] vary)
+        {
+            Assert.Equal("http://app.test", Assert.Single(headers.GetValues("Access-Control-Allow-Origin")));
+            Assert.Equal("true", Assert.Single(headers.GetValues("Access-Control-Allow-Credentials")));
+            Assert.Equal(string.Join(", ", vary), string.Join(", ", headers.GetValues("Vary")));
+        }
+
+        var handshake = await wire.HandshakeAsync();
+        AssertCors(handshake.Response.Headers, "Origin");
+
+        var error = await wire.GetAsync("EIO=4&transport=polling&sid=nope");
+        Assert.Equal(HttpStatusCode.BadRequest, error.StatusCode);
+        AssertCors(error.Headers, "Origin");
+
+        using var preflight = new HttpRequestMessage(HttpMethod.Options, wire.Url("EIO=4&transport=polling"));
+        preflight.Headers.Add("Access-Control-Request-Headers", "content-type");
+        using var preflightResponse = await wire.Http.SendAsync(preflight);
+        Assert.Equal(HttpStatusCode.NoContent, preflightResponse.StatusCode);
+        AssertCors(preflightResponse.Headers, "Origin", "Access-Control-Request-Headers");
+        Assert.Equal("content-type", Assert.Single(preflightResponse.Headers.GetValues("Access-Control-Allow-Headers")));
+        Assert.Equal("GET,HEAD,PUT,PATCH,POST,DELETE", Assert.Single(preflightResponse.Headers.GetValues("Access-Control-Allow-Methods")));
+
+        using var ws = await wire.ConnectAsync("EIO=4&transport=websocket", o =>
+        {
+            o.CollectHttpResponseDetails = true;
+            o.SetRequestHeader("Origin", "http://app.test");
+        });
+        Assert.Equal("http://app.test", Assert.Single(ws.HttpResponseHeaders!["Access-Control-Allow-Origin"]));
+        Assert.Equal("true", Assert.Single(ws.HttpResponseHeaders!["Access-Control-Allow-Credentials"]));
+    }
+
+    [Fact]
+    public async Task Cors_with_an_origin_predicate_reflects_allowed_origins_only()
+    {
+        await using var host = await EchoHost.StartAsync(o => o.Cors = new EngineCorsOptions { OriginPredicate = origin => origin.EndsWith(".good.test", StringComparison.Ordinal) });
+        using var wire = host.Wire();
+
+        using var allowed = new HttpRequestMessage(HttpMethod.Get, wire.Url("EIO=4&transport=polling"));
+        allowed.Headers.Add("Origin", "http://a.good.test");
+        using var allowedResponse = await wire.Http.SendAsync(allowed);
+        Assert.Equal("http://a.good.test", Assert.Single(allowedResponse.Headers.GetValues("Access-Control-Allow-Origin")));
+
+        using var refused = new HttpRequestMessage(HttpMethod.Get, wire.Url("EIO=4&transport=polling"));
+        refused.Headers.Add("Origin", "http://evil.test");
+        using var refusedResponse = await wire.Http.SendAsync(refused);
+        Assert.False(refusedResponse.Headers.Contains("Access-Control-Allow-Origin"));
+        Assert.Equal("Origin", refusedResponse.Headers.Vary.Single());
+    }
+
+    [Fact]
+    public async Task Without_the_cors_option_there_are_no_cors_headers_and_options_is_a_bad_handshake_method()
+    {
+        await using var host = await EchoHost.StartAsync();
+        using var wire = host.Wire();
+        wire.Http.DefaultRequestHeaders.Add("Origin", "http://app.test");
+
+        var handshake = await wire.HandshakeAsync();
+        Assert.DoesNotContain(handshake.Response.Headers, h => h.Key.StartsWith("Access-Control-", StringComparison.OrdinalIgnoreCase));
+
+        var options = await wire.SendAsync(HttpMethod.Options, "EIO=4&transport=polling");
+        Assert.Equal(HttpStatusCode.BadRequest, options.StatusCode);
+        Assert.Equal("{\"code\":2,\"message\":\"Bad handshake method\"}", await options.Content.ReadAsStringAsync());
+        Assert.False(options.Headers.Contains("Access-Control-Allow-Origin"));
+    }
+
+    [Fact]
+    public async Task AllowRequest_refusal_is_403_forbidden_and_a_refused_websocket_is_closed()
+    {
+        await using var host = await EchoHost.StartAsync(o =>
+            o.AllowRequest = context => ValueTask.FromResult(context.Request.Query["token"] == "secret"));
+        using var wire = host.Wire();
+
+        var refused = await wire.GetAsync("EIO=4&transport=polling&token=wrong");
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Equal("application/json", refused.Content.Headers.ContentType!.ToString());
+        Assert.Equal("{\"code\":4,\"message\":\"Forbidden\"}", await refused.Content.ReadAsStringAsync());
+
+        await wire.HandshakeAsync("&token=secret");
+
+        using var ws = new ClientWebSocket();
+        await Assert.ThrowsAsync<WebSocketException>(() =>
+            ws.ConnectAsync(new UriBuilder(wire.Url("EIO=4&transport=websocket&token=wrong")) { Scheme = "ws" }.Uri, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task An_upgrade_not_completed_within_upgradeTimeout_closes_the_websocket_and_polling_goes_on()
+    {
+        await using var host = await EchoHost.StartAsync(o => o.UpgradeTimeout = TimeSpan.FromMilliseconds(100));
+        using var wire = host.Wire();
+        var sid = (await wire.HandshakeAsync()).Sid;
+
+        using var ws = await wire.ConnectAsync($"EIO=4&transport=websocket&sid={sid}");
+        await wire.SendTextAsync(ws, "2probe");
+        Assert.Equal("3probe", (await wire.ReceiveAsync(ws)).Text);
+        // No "5": the server gives up on the WebSocket.
+        await EioWire.WaitForCloseAsync(ws);
+
+        Assert.Equal(HttpStatusCode.OK, (await wire.PostAsync(sid, "4still polling")).StatusCode);
+        Assert.Equal((HttpStatusCode.OK, "4still polling"), await wire.PollAsync(sid));
+        Assert.Equal("polling", host.Server.Clients.Single(c => c.Id == sid).Transport);
+    }
+
+    [Fact]
+    public async Task The_cookie_option_sets_the_io_cookie_on_the_handshake_only()
+    {
+        await using var host = await EchoHost.StartAsync(o => o.Cookie = new EngineCookieOptions());
+        using var wire = host.Wire();
+
+        var handshake = await wire.HandshakeAsync();
+        Assert.Equal($"io={handshake.Sid}; Path=/; HttpOnly; SameSite=Lax", Assert.Single(handshake.Response.Headers.GetValues("Set-Cookie")));
+
+        await wire.PostAsync(handshake.Sid, "4x");
+        var next = await wire.GetAsync($"EIO=4&transport=polling&sid={handshake.Sid}");
+        Assert.False(next.Headers.Contains("Set-Cookie"));
+    }
+
+    [Fact]
+    public async Task Transports_and_allowUpgrades_shape_the_handshake()
+    {
+        await using (var pollingOnly = await EchoHost.StartAsync(o => o.Transports = ["polling"]))
+        {
+            using var wire = pollingOnly.Wire();
+            Assert.Contains("\"upgrades\":[]", (await wire.HandshakeAsync()).Body);
+            var ws = await wire.GetAsync("EIO=4&transport=websocket");
+            Assert.Equal("{\"code\":0,\"message\":\"Transport unknown\"}", await ws.Content.ReadAsStringAsync());
+        }
+        await using (var noUpgrades = await EchoHost.StartAsync(o => o.AllowUpgrades = false))
+        {
+            using var wire = noUpgrades.Wire();
+            Assert.Contains("\"upgrades\":[]", (await wire.HandshakeAsync()).Body);
+        }
+        await using (var websocketOnly = await EchoHost.StartAsync(o => o.Transports = ["websocket"]))
+        {
+            using var wire = websocketOnly.Wire();
+            var polling = await wire.GetAsync("EIO=4&transport=polling");
+            Assert.Equal("{\"code\":0,\"message\":\"Transport unknown\"}", await polling.Content.ReadAsStringAsync());
+        }
+    }
+
+    [Fact]
+    public async Task Server_side_close_sends_a_close_packet_to_the_pending_get_and_closes_a_websocket()
+    {
+        await using var host = await EchoHost.StartAsync();
+        using var wire = host.Wire();
+
+        var sid = (await wire.HandshakeAsync()).Sid;
+        var waiting = host.Probe.NextPollWaiting(sid);
+        var get = wire.PollAsync(sid);
+        await Wait.For(waiting, "the GET to be held open");
+        host.Server.Clients.Single(c => c.Id == sid).Close();
+        Assert.Equal((HttpStatusCode.OK, "1"), await Wait.For(get, "the pending GET"));
+        Assert.Equal(("forced close", null), await host.Probe.ClosedAsync(sid));
+
+        using var ws = await wire.ConnectAsync("EIO=4&transport=websocket");
+        var wsSid = WebSocketAndUpgradeTests.SidOf((await wire.ReceiveAsync(ws)).Text);
+        var socket = host.Server.Clients.Single(c => c.Id == wsSid);
+        socket.Send("last words");
+        socket.Close();
+        Assert.Equal("4last words", (await wire.ReceiveAsync(ws)).Text);
+        Assert.Equal(WebSocketCloseStatus.NormalClosure, await EioWire.WaitForCloseAsync(ws));
+        Assert.Equal(("forced close", null), await host.Probe.ClosedAsync(wsSid));
+    }
+
+    [Fact]
+    public async Task Closing_a_polling_session_without_a_pending_get_delivers_the_buffer_then_noop_and_close()
+    {
+        await using var host = await EchoHost.StartAsync();
+        using var wire = host.Wire();
+        var sid = (await wire.HandshakeAsync()).Sid;
+
+        var socket = host.Server.Clients.Single(c => c.Id == sid);
+        socket.Send("bye");
+        socket.Close();
+
+        Assert.Equal((HttpStatusCode.OK, "4bye"), await wire.PollAsync(sid));
+        Assert.Equal((HttpStatusCode.OK, "6\u001e1"), await wire.PollAsync(sid));
+        Assert.Equal(("forced close", null), await host.Probe.ClosedAsync(sid));
+    }
+
+    [Fact]
+    public async Task Stopping_the_server_closes_every_session_with_server_shutting_down()
+    {
+        var host = await EchoHost.StartAsync();
+        using var wire = host.Wire();
+        var sid = (await wire.HandshakeAsync()).Sid;
+        var waiting = host.Probe.NextPollWaiting(sid);
+        var get = wire.PollAsync(sid);
+        await Wait.For(waiting, "the GET to be held open");
+
+        var closed = host.Probe.ClosedAsync(sid);
+        await host.DisposeAsync();
+
+        Assert.Equal(("server shutting down", null), await closed);
+        Assert.Equal((HttpStatusCode.OK, "1"), await Wait.For(get, "the pending GET"));
+    }
+}
