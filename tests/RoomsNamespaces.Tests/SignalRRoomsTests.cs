@@ -141,7 +141,7 @@ public sealed class SignalRRoomsTests
             transcript.Section($"{chatter.Name}'s screen");
             foreach (var line in chatter.Screen.Lines) transcript.Add(line);
         }
-        transcript.Section("bob's connection after leave");
+        transcript.Section("bob's connection after leave (built WithAutomaticReconnect, yet it does not come back)");
         transcript.Add($"state: {bob.Connection.State}, closed with: {closedWith?.Message ?? "no error"}");
         transcript.Section("carol sends an empty message");
         transcript.Add(error);
@@ -221,7 +221,11 @@ public sealed class SignalRRoomsTests
 
         public static async Task<Chatter> ConnectAsync(RunningApp<signalr::Program> app, string name)
         {
-            var chatter = new Chatter(name, new HubConnectionBuilder().WithWebSocketUrl(new Uri(app.BaseAddress, "/chat")).Build());
+            // With automatic reconnect: Context.Abort() (like socket.disconnect(true)) still ends the connection for good.
+            var chatter = new Chatter(name, new HubConnectionBuilder()
+                .WithWebSocketUrl(new Uri(app.BaseAddress, "/chat"))
+                .WithAutomaticReconnect()
+                .Build());
             await chatter.Connection.StartAsync();
             return chatter;
         }
