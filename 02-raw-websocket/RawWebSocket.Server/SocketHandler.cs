@@ -68,8 +68,9 @@ public sealed class SocketHandler(
         {
             // ws.on("error"): typically the client vanished without a close frame (tab killed, network lost),
             // which surfaces as one of several exceptions depending on timing; a protocol error keeps its message.
-            var error = e is WebSocketException { WebSocketErrorCode: not WebSocketError.ConnectionClosedPrematurely } broken
-                ? $"{broken.WebSocketErrorCode}: {broken.Message}"   // e.g. a text frame that is not UTF-8 (closed with 1007)
+            var error = e is WebSocketException { WebSocketErrorCode: var code } &&
+                        code is not (WebSocketError.ConnectionClosedPrematurely or WebSocketError.InvalidState)
+                ? $"{code}: {e.Message}"   // a protocol error, e.g. a text frame that is not UTF-8 (closed with 1007)
                 : "close 프레임 없이 연결이 끊어졌습니다.";
             Log.SocketError(_log, ip, error);
         }
