@@ -100,8 +100,10 @@ public sealed partial class TcpNetClient(TcpNetClientOptions options, ILogger<Tc
                 }
             }
         }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        catch (OperationCanceledException) when (ended.IsCancellationRequested || stoppingToken.IsCancellationRequested)
         {
+            // Ask the sources, not the linked `stop`: CancelAsync cancels `stop` a moment later, and a tick can
+            // slip in between and fail its write with `ended` already cancelled.
         }
         catch (Exception ex) when (ex is IOException or SocketException)
         {

@@ -188,8 +188,10 @@ public sealed partial class TcpNetServer(TcpNetServerOptions options, ILogger<Tc
                 await stream.WriteAsync(greeting, ended.Token);
             }
         }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        catch (OperationCanceledException) when (ended.IsCancellationRequested || _stopping.IsCancellationRequested)
         {
+            // Ask the sources, not the linked `stop`: CancelAsync runs the callback that cancels `stop` a moment
+            // later, and a tick can slip in between and fail its write with `ended` already cancelled.
         }
         catch (Exception ex) when (ex is IOException or SocketException)
         {
