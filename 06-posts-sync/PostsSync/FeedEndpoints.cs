@@ -3,12 +3,20 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using PostsSync.Data;
+using Realtime.SocketIO;
 
 namespace PostsSync;
 
 /// <summary>
 /// The course's <c>routes/feed.js</c> and <c>controllers/feed.js</c>: the paginated feed and one post's create, read,
 /// update and delete. Every route needs <c>Authorization: Bearer &lt;jwt&gt;</c>.
+/// <para>
+/// Each change is told to every connected page: <c>io.Emit("posts", new { action, post })</c>. The post's
+/// <c>socket.js</c> kept <c>io</c> in a module variable behind <c>init</c>/<c>getIO</c> ("Socket.io not initialized!");
+/// here the one <see cref="SocketIOServer"/> comes from dependency injection, asked for by the handlers that emit.
+/// <c>[FromServices]</c> says so explicitly: without it, a server that was never registered (no <c>AddSocketIO</c>)
+/// would be mistaken for the request body instead of failing clearly.
+/// </para>
 /// </summary>
 public static class FeedEndpoints
 {
@@ -46,7 +54,7 @@ public static class FeedEndpoints
     }
 
     // POST /feed/post (multipart: title, content, image) → 201 {message, post, creator}
-    private static async Task<IResult> CreatePostAsync(HttpRequest request, ClaimsPrincipal principal, PostsDb db, ImageStore images, CancellationToken ct)
+    private static async Task<IResult> CreatePostAsync(HttpRequest request, ClaimsPrincipal principal, PostsDb db, ImageStore images, [FromServices] SocketIOServer io, CancellationToken ct)
     {
         var form = await ReadFormAsync(request, ct);
         var (title, content, errors) = Validate(form);
@@ -78,13 +86,15 @@ public static class FeedEndpoints
         db.Posts.Add(post);
         await db.SaveChangesAsync(ct);
 
+        // The post emitted { action: "create" } alone; the pages need the post itself (with its creator's name only).
         var view = PostView.From(post);
+        io.Emit("posts", PostsEvent.Create(view));
         return Results.Json(new { message = "Post created successfully!", post = view, creator = view.Creator },
             statusCode: StatusCodes.Status201Created);
     }
 
     // PUT /feed/post/{postId} (multipart: title, content, optional new image) → {message, post}; creator only
-    private static async Task<IResult> UpdatePostAsync(string postId, HttpRequest request, ClaimsPrincipal principal, PostsDb db, ImageStore images, CancellationToken ct)
+    private static async Task<IResult> UpdatePostAsync(string postId, HttpRequest request, ClaimsPrincipal principal, PostsDb db, ImageStore images, [FromServices] SocketIOServer io, CancellationToken ct)
     {
         var form = await ReadFormAsync(request, ct);
         var (title, content, errors) = Validate(form);
@@ -122,11 +132,12 @@ public static class FeedEndpoints
         }
 
         var view = PostView.From(post);
+        io.Emit("posts", PostsEvent.Update(view));
         return Results.Json(new { message = "Post updated!", post = view });
     }
 
     // DELETE /feed/post/{postId} → {message}; creator only; the image file goes too
-    private static async Task<IResult> DeletePostAsync(string postId, ClaimsPrincipal principal, PostsDb db, ImageStore images, CancellationToken ct)
+    private static async Task<IResult> DeletePostAsync(string postId, ClaimsPrincipal principal, PostsDb db, ImageStore images, [FromServices] SocketIOServer io, CancellationToken ct)
     {
         var post = await FindAsync(db, postId, ct);
         if (post is null)
@@ -141,6 +152,7 @@ public static class FeedEndpoints
         await db.SaveChangesAsync(ct);
         images.Delete(post.ImageUrl);
 
+        io.Emit("posts", PostsEvent.Delete(post.Id));
         return Results.Json(new { message = "Deleted post." });
     }
 

@@ -15,6 +15,7 @@ if (string.IsNullOrEmpty(builder.Configuration["urls"]))
 builder.Services.AddPostsStorage(builder.Configuration);   // SQLite file + image folder (Storage.cs, ImageStore.cs)
 builder.Services.AddPostsAuth();                           // JWT bearer tokens, 1 h (Tokens.cs)
 builder.Services.AddSingleton<PasswordHasher<User>>();     // salted PBKDF2, the course's bcrypt
+builder.Services.AddSocketIO();                            // one SocketIOServer for the app, injectable as `io`
 builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);   // bad JSON → { message, data }
 
 var app = builder.Build();
@@ -27,8 +28,12 @@ app.UseUploadedImages();                                   // /images/<generated
 app.UseAuthentication();
 app.UseAuthorization();
 
+// require("socket.io")(server): Socket.IO on the same port as the API, at /socket.io (and /socket.io/socket.io.js).
+var io = app.MapSocketIO("/socket.io");
+io.On("connection", socket => app.Logger.LogInformation("Client connected"));
+
 app.MapAuthEndpoints();                                    // /auth/signup, /auth/login, /auth/status
-app.MapFeedEndpoints();                                    // /feed/posts, /feed/post[/{postId}]
+app.MapFeedEndpoints();                                    // /feed/posts, /feed/post[/{postId}]; each change → io.Emit("posts", ...)
 
 app.Lifetime.ApplicationStarted.Register(() =>
     app.Logger.LogInformation("PostsSync: open {Urls}", string.Join(", ", app.Urls)));
