@@ -2,24 +2,30 @@ using BuyAlerts.Api;
 using BuyAlerts.Auth;
 using BuyAlerts.Data;
 using BuyAlerts.Hosting;
+using BuyAlerts.Realtime;
 
 // Step 08 (post 004, "실시간 구매 알림 기능 구현"): the shop's REST API, its pages and Socket.IO on one port.
 var builder = WebApplication.CreateBuilder(args);
-builder.UseDefaultPort(3000);                                          // const port = 3000;
-builder.Services.AddShopDatabase(builder.Configuration, builder.Environment); // connect(); (SQLite instead of MongoDB)
+builder.UseDefaultPort(3000);                                                 // const port = 3000;
+builder.Services.AddShopDatabase(builder.Configuration, builder.Environment); // connect(); (SQLite, not MongoDB)
 builder.Services.AddShopAuth(builder.Configuration, builder.Environment);     // JWT from the cookie or the header
 builder.Services.AddJsonBadRequests();
+builder.Services.AddSocketIO();                                               // const io = socketIo(http);
+builder.Services.AddSingleton<PurchaseAlerts>().AddSingleton<PageViewers>().AddSingleton<ShopSocket>();
 
 var app = builder.Build();
-app.UseJsonBadRequests();                                              // app.use(express.json())
+app.UseJsonBadRequests();                                                     // app.use(express.json());
 app.UseDefaultFiles();
-app.UseStaticFiles();                                                  // app.use(express.static("assets"))
-app.UseAuthentication();
+app.UseStaticFiles();                                                         // app.use(express.static("assets"));
+app.UseAuthentication();                                                      // also runs for the socket handshake
 app.UseAuthorization();
-app.MapGroup("/api").MapGoodsApi().MapCartApi().MapUsersApi().MapAuthApi(); // app.use("/api", [goodsRouter, ...])
+app.MapGroup("/api").MapGoodsApi().MapCartApi().MapUsersApi().MapAuthApi();   // app.use("/api", [goodsRouter, ...]);
+
+var io = app.MapSocketIO("/socket.io");                                       // also serves /socket.io/socket.io.js
+io.On("connection", app.Services.GetRequiredService<ShopSocket>().OnConnection); // io.on("connection", (sock) => {...});
 
 app.EnsureShopDatabase();
-app.LogPortWhenStarted();                                              // http.listen(port, () => console.log(...))
+app.LogPortWhenStarted();                                                     // http.listen(port, () => console.log(...));
 app.Run();
 
 public partial class Program;

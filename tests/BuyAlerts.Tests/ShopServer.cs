@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Logging;
 using Realtime.Testing;
 
 namespace BuyAlerts.Tests;
@@ -25,6 +27,7 @@ public sealed class ShopServer : IAsyncDisposable
     public Uri BaseAddress => App.BaseAddress;
     public Transcript Log => App.Log;
 
+    /// <summary>Starts the shop. The Socket.IO library's own log lines (categories <c>Realtime.*</c>) are kept to warnings.</summary>
     public static async Task<ShopServer> StartAsync(IDictionary<string, string?>? settings = null, Transcript? log = null)
     {
         var folder = Path.Combine(Path.GetTempPath(), "buy-alerts-tests", Guid.NewGuid().ToString("N"));
@@ -38,7 +41,8 @@ public sealed class ShopServer : IAsyncDisposable
         {
             all[key] = value;
         }
-        var app = await RunningApp<Program>.StartAsync(all, log);
+        var app = await RunningApp<Program>.StartAsync(all, log, web =>
+            web.ConfigureLogging(logging => logging.AddFilter("Realtime", LogLevel.Warning)));
         return new ShopServer(app, folder);
     }
 

@@ -2,7 +2,8 @@ namespace BuyAlerts.Realtime;
 
 /// <summary>
 /// Which page each socket is looking at (<c>CHANGED_PAGE</c>), so everyone on a page can be told how many are there
-/// (<c>SAME_PAGE_VIEWER_COUNT</c>: "총 N명이 이 상품을 구경하고 있습니다!"). Thread-safe.
+/// (<c>SAME_PAGE_VIEWER_COUNT</c>: "총 N명이 이 상품을 구경하고 있습니다!"). Thread-safe: sockets are handled in
+/// parallel, so a count is announced under the same lock that changed it, and the last announcement is always right.
 /// </summary>
 public sealed class PageViewers
 {
@@ -19,48 +20,57 @@ public sealed class PageViewers
     public static bool IsPage(string? url) =>
         url is { Length: > 0 and <= MaxUrlLength } && url[0] == '/' && !url.Any(char.IsControl);
 
-    /// <summary>Moves a socket to <paramref name="url"/>; returns the pages whose counts changed, with their new counts.</summary>
-    public IReadOnlyList<(string Url, int Count)> Move(string socketId, string url)
+    /// <summary>Moves a socket to <paramref name="url"/> and announces the new counts of the pages it left and entered.</summary>
+    public void Move(string socketId, string url, Action<string, int> announce)
     {
         lock (_gate)
         {
-            var changed = new List<(string, int)>(2);
             if (_pageBySocket.TryGetValue(socketId, out var old))
             {
                 if (old == url)
                 {
-                    return [(url, _countByPage[url])];
+                    announce(url, _countByPage[url]);
+                    return;
                 }
-                changed.Add((old, Decrement(old)));
+                Decrement(old, announce);
             }
             _pageBySocket[socketId] = url;
             var count = _countByPage.GetValueOrDefault(url) + 1;
             _countByPage[url] = count;
-            changed.Add((url, count));
-            return changed;
+            announce(url, count);
         }
     }
 
-    /// <summary>Forgets a socket (disconnected); returns its old page and the count left there, if it had one.</summary>
-    public (string Url, int Count)? Leave(string socketId)
+    /// <summary>Forgets a disconnected socket and announces the count left on its page.</summary>
+    public void Leave(string socketId, Action<string, int> announce)
     {
         lock (_gate)
         {
-            return _pageBySocket.Remove(socketId, out var old) ? (old, Decrement(old)) : null;
+            if (_pageBySocket.Remove(socketId, out var old))
+            {
+                Decrement(old, announce);
+            }
         }
     }
 
-    private int Decrement(string url)
+    /// <summary>How many sockets are on <paramref name="url"/>.</summary>
+    public int CountOn(string url)
+    {
+        lock (_gate)
+        {
+            return _countByPage.GetValueOrDefault(url);
+        }
+    }
+
+    private void Decrement(string url, Action<string, int> announce)
     {
         var count = _countByPage[url] - 1;
         if (count == 0)
         {
-            _countByPage.Remove(url);
+            _countByPage.Remove(url); // nobody left to tell
+            return;
         }
-        else
-        {
-            _countByPage[url] = count;
-        }
-        return count;
+        _countByPage[url] = count;
+        announce(url, count);
     }
 }

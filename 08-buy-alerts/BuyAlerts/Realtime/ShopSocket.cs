@@ -1,0 +1,65 @@
+using BuyAlerts.Auth;
+using Realtime.SocketIO;
+
+namespace BuyAlerts.Realtime;
+
+/// <summary>
+/// The post's <c>io.on("connection", (sock) =&gt; { ... })</c>: logs arrivals and departures, turns a <c>BUY</c> into a
+/// <c>BUY_GOODS</c> for everyone (the buyer included), and counts the viewers of each page.
+/// </summary>
+public sealed class ShopSocket(SocketIOServer io, PurchaseAlerts purchases, PageViewers viewers, IConfiguration configuration,
+    IHostApplicationLifetime lifetime, ILogger<ShopSocket> logger)
+{
+    public void OnConnection(SocketIOSocket socket)
+    {
+        logger.LogInformation("새로운 소켓이 연결되었습니다.");
+
+        // The post's "test phase": before BUY existed, every new socket got a sample alert so the page could be checked.
+        if (configuration.GetValue<bool>("BuyAlerts:TestPhase"))
+        {
+            socket.Emit("BUY_GOODS", new BuyGoods("서버가 보내준 구매자 닉네임", 10, "서버가 보내준 구매자가 구매한 상품 이름", "서버가 보내준 구매 일시"));
+        }
+
+        // The buyer is whoever signed in: the browser sent the "authorization" cookie with the handshake request, and
+        // ASP.NET Core authentication turned it into the handshake's User before Socket.IO saw the connection.
+        var userId = socket.Handshake.User?.UserId();
+
+        socket.On<BuyRequest?>("BUY", async (data, ack) =>
+        {
+            var outcome = await purchases.ToAlertAsync(userId, data, lifetime.ApplicationStopping);
+            if (outcome.Alert is null)
+            {
+                logger.LogWarning("BUY from {SocketId} refused: {Reason}", socket.Id, outcome.ErrorMessage);
+                ack(new { errorMessage = outcome.ErrorMessage }); // answered only if the client asked for an answer
+                return;
+            }
+            logger.LogInformation("구매한 정보입니다. {Nickname} {GoodsId} {GoodsName}",
+                outcome.Alert.Nickname, outcome.Alert.GoodsId, outcome.Alert.GoodsName);
+            io.Emit("BUY_GOODS", outcome.Alert); // to every connected socket: io.emit("BUY_GOODS", emitData)
+            ack(new { ok = true });
+        });
+
+        // Optional part of the original shop: "총 N명이 이 상품을 구경하고 있습니다!" on the detail page.
+        socket.On<string?>("CHANGED_PAGE", url =>
+        {
+            if (!PageViewers.IsPage(url))
+            {
+                return;
+            }
+            foreach (var room in socket.Rooms.Where(r => r.StartsWith("page:", StringComparison.Ordinal)))
+            {
+                socket.Leave(room);
+            }
+            socket.Join(PageViewers.Room(url!));
+            viewers.Move(socket.Id, url!, AnnounceViewers);
+        });
+
+        socket.On<string>("disconnect", _ =>
+        {
+            viewers.Leave(socket.Id, AnnounceViewers);
+            logger.LogInformation("{SocketId} 에 해당하는 유저가 연결을 종료하였습니다.", socket.Id);
+        });
+    }
+
+    private void AnnounceViewers(string page, int count) => io.To(PageViewers.Room(page)).Emit("SAME_PAGE_VIEWER_COUNT", count);
+}

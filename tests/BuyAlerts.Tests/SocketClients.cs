@@ -1,0 +1,65 @@
+using System.Text.Json;
+using Realtime.Testing;
+
+namespace BuyAlerts.Tests;
+
+/// <summary>
+/// C# handle on <c>socket-clients.cjs</c>: several official Node Socket.IO clients, each named after a person,
+/// whose frames and events land in <see cref="Output"/> (one line each).
+/// </summary>
+public sealed class SocketClients(NodeScript node) : IAsyncDisposable
+{
+    public Transcript Output => node.Output;
+
+    public static SocketClients Start(Uri shop) => new(NodeScript.Start("socket-clients.cjs", [shop.ToString()]));
+
+    /// <summary>Connects <paramref name="name"/> (with a browser's cookie header, or none for a guest); returns (engine sid, socket id).</summary>
+    public async Task<(string Sid, string SocketId)> ConnectAsync(string name, string? cookie = null)
+    {
+        await SendAsync(new { cmd = "connect", name, cookie });
+        var prefix = $"{name} connected ";
+        var failed = $"{name} error ";
+        await Output.WaitFor(l => l.StartsWith(prefix, StringComparison.Ordinal) || l.StartsWith(failed, StringComparison.Ordinal),
+            what: $"{name} to connect");
+        var line = Output.Lines.Last(l => l.StartsWith(prefix, StringComparison.Ordinal) || l.StartsWith(failed, StringComparison.Ordinal));
+        if (!line.StartsWith(prefix, StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"{name} could not connect: {line}");
+        }
+        var ids = line[prefix.Length..].Split(' ');
+        return (ids[0], ids[1]);
+    }
+
+    public Task EmitAsync(string name, string eventName, object data, bool ack = false) =>
+        SendAsync(new { cmd = "emit", name, @event = eventName, data, ack });
+
+    /// <summary>Disconnects <paramref name="name"/> (the client sends DISCONNECT, <c>41</c>) and waits until the script says so.</summary>
+    public async Task CloseAsync(string name)
+    {
+        await SendAsync(new { cmd = "close", name });
+        await Output.WaitFor(l => l == $"{name} closed", what: $"{name} to close");
+    }
+
+    /// <summary>Waits until <paramref name="name"/> has received <paramref name="eventName"/> <paramref name="count"/> times.</summary>
+    public Task WaitForEventAsync(string name, string eventName, int count = 1) =>
+        Output.WaitFor(l => l.StartsWith($"{name} event {eventName} ", StringComparison.Ordinal), count, what: $"{name} to receive {eventName}");
+
+    public Task WaitForAckAsync(string name, int count = 1) =>
+        Output.WaitFor(l => l.StartsWith($"{name} ack ", StringComparison.Ordinal), count, what: $"{name} to be answered");
+
+    /// <summary>The lines of one person, without the name: their frames and events in the order they happened.</summary>
+    public IEnumerable<string> LinesOf(string name) =>
+        Output.Lines.Where(l => l.StartsWith(name + " ", StringComparison.Ordinal)).Select(l => l[(name.Length + 1)..]);
+
+    /// <summary>The payloads of the <paramref name="eventName"/> events <paramref name="name"/> received.</summary>
+    public IEnumerable<JsonElement> EventsOf(string name, string eventName) =>
+        LinesOf(name).Where(l => l.StartsWith($"event {eventName} ", StringComparison.Ordinal))
+            .Select(l => JsonDocument.Parse(l[$"event {eventName} ".Length..]).RootElement);
+
+    private Task SendAsync(object command) => node.SendAsync(JsonSerializer.Serialize(command));
+
+    public async ValueTask DisposeAsync()
+    {
+        await node.DisposeAsync();
+    }
+}
