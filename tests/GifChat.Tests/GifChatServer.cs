@@ -23,6 +23,9 @@ public sealed class GifChatServer : IAsyncDisposable
     public RunningApp<Program> App { get; }
     public Uri BaseAddress => App.BaseAddress;
     public Transcript Log => App.Log;
+
+    /// <summary>An address on the server, e.g. <c>Url("/room")</c>.</summary>
+    public string Url(string path) => new Uri(BaseAddress, path).ToString();
     public string UploadsFolder => Path.Combine(_folder, "uploads");
 
     public static async Task<GifChatServer> StartAsync(Transcript? log = null)
