@@ -44,9 +44,6 @@ public sealed class SocketIOBroadcastOperator
     /// <summary>Only the sockets of this server (matters with a multi-server adapter).</summary>
     public SocketIOBroadcastOperator Local => new(_adapter, _rooms, _except, _flags with { Local = true });
 
-    /// <summary>The event may be dropped for clients that are not ready to receive it.</summary>
-    public SocketIOBroadcastOperator Volatile => new(_adapter, _rooms, _except, _flags with { Volatile = true });
-
     /// <summary>Emits to every selected socket; the packet is encoded once.</summary>
     public void Emit(string eventName, params object?[] args) => EmitCore(eventName, args ?? [null]);
 

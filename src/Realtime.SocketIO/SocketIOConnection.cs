@@ -46,7 +46,7 @@ internal sealed class SocketIOConnection
     }
 
     /// <summary>Queues a packet (and its attachments, atomically).</summary>
-    public void Write(IReadOnlyList<EngineMessage> messages, bool isVolatile = false)
+    public void Write(IReadOnlyList<EngineMessage> messages)
     {
         if (!IsOpen) return;
         if (messages.Count == 1) Engine.Send(messages[0]);

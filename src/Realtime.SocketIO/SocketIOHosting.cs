@@ -70,7 +70,8 @@ namespace Microsoft.AspNetCore.Builder
             }
 
             // Close connections before Kestrel waits for open requests, or pending long-polls would delay shutdown.
-            services.GetService<IHostApplicationLifetime>()?.ApplicationStopping.Register(() => server.DisposeAsync().AsTask().GetAwaiter().GetResult());
+            // (Engine.IO closes its sessions synchronously at the start of DisposeAsync; nothing to wait for here.)
+            services.GetService<IHostApplicationLifetime>()?.ApplicationStopping.Register(() => _ = server.DisposeAsync().AsTask());
             return server;
         }
 

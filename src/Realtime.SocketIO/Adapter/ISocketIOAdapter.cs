@@ -8,9 +8,6 @@ public sealed record SocketIOBroadcastFlags
 
     /// <summary>Only this server's sockets, even with a multi-server adapter (<c>io.local</c>).</summary>
     public bool Local { get; init; }
-
-    /// <summary>Drop the packet for a client whose transport is not ready, instead of queueing it (<c>volatile</c>).</summary>
-    public bool Volatile { get; init; }
 }
 
 /// <summary>

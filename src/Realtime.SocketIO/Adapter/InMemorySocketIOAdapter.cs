@@ -77,7 +77,7 @@ public class InMemorySocketIOAdapter : ISocketIOAdapter
         var sockets = Select(options);
         if (sockets.Count == 0) return;
         var messages = packet.Messages; // encoded once for everyone
-        foreach (var socket in sockets) socket.Connection.Write(messages, options.Flags.Volatile);
+        foreach (var socket in sockets) socket.Connection.Write(messages);
     }
 
     /// <inheritdoc />

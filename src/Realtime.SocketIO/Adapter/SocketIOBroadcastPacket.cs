@@ -10,6 +10,7 @@ namespace Realtime.SocketIO;
 public sealed class SocketIOBroadcastPacket
 {
     private readonly SocketIOServer _server;
+    private readonly Lock _gate = new();
     private EngineMessage[]? _messages;
 
     internal SocketIOBroadcastPacket(SocketIOServer server, string nsp, string eventName, object?[] args)
@@ -36,7 +37,7 @@ public sealed class SocketIOBroadcastPacket
         {
             var messages = Volatile.Read(ref _messages);
             if (messages is not null) return messages;
-            lock (this)
+            lock (_gate)
             {
                 if (_messages is null)
                 {
