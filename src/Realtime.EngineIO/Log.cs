@@ -10,8 +10,11 @@ internal static partial class Log
     public static partial void ConnectionOpened(ILogger logger, string sid, string transport);
 
     [LoggerMessage(EventId = 2, EventName = "ConnectionClosed", Level = LogLevel.Information,
-        Message = "Engine.IO session {Sid} closed: {Reason} {Description}")]
-    public static partial void ConnectionClosed(ILogger logger, string sid, string reason, string? description);
+        Message = "Engine.IO session {Sid} closed: {Reason}{Detail}")]
+    private static partial void ConnectionClosedCore(ILogger logger, string sid, string reason, string detail);
+
+    public static void ConnectionClosed(ILogger logger, string sid, string reason, string? description) =>
+        ConnectionClosedCore(logger, sid, reason, description is null ? "" : $" ({description})");
 
     [LoggerMessage(EventId = 3, EventName = "Upgraded", Level = LogLevel.Information,
         Message = "Engine.IO session {Sid} upgraded to websocket")]

@@ -6,10 +6,11 @@ var builder = WebApplication.CreateBuilder(args);
 
 // ---- Engine.IO: a bare endpoint at /engine.io/ that echoes every message, text or binary, to its sender.
 // (Registered in DI so tests can reach the server: app.Services.GetRequiredService<EngineIOServer>().)
+// The suites' heartbeat is 300/200 ms; tests that are not about the heartbeat lengthen it through configuration.
 builder.Services.AddEngineIO(options =>
 {
-    options.PingInterval = TimeSpan.FromMilliseconds(300);
-    options.PingTimeout = TimeSpan.FromMilliseconds(200);
+    options.PingInterval = TimeSpan.FromMilliseconds(builder.Configuration.GetValue("EngineIO:PingIntervalMs", 300));
+    options.PingTimeout = TimeSpan.FromMilliseconds(builder.Configuration.GetValue("EngineIO:PingTimeoutMs", 200));
     options.MaxHttpBufferSize = 1_000_000;
     options.Cors = EngineCorsOptions.AnyOrigin();
 });

@@ -8,10 +8,18 @@ using Realtime.Testing;
 
 namespace Realtime.EngineIO.Tests;
 
-/// <summary>The conformance host (tests/ConformanceHost) on a real port, shared by the tests of one class.</summary>
-public sealed class ConformanceFixture : IAsyncLifetime
+/// <summary>
+/// The conformance host (tests/ConformanceHost) on a real port, shared by the tests of one class, with the suites'
+/// exact configuration (heartbeat 300/200 ms).
+/// </summary>
+public class ConformanceFixture : IAsyncLifetime
 {
+    private readonly Dictionary<string, string?> _settings;
     private RunningApp<Program>? _app;
+
+    public ConformanceFixture() : this([]) { }
+
+    protected ConformanceFixture(Dictionary<string, string?> settings) => _settings = settings;
 
     public Uri BaseAddress => _app!.BaseAddress;
     public EngineProbe Probe { get; private set; } = null!;
@@ -20,7 +28,7 @@ public sealed class ConformanceFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _app = await RunningApp<Program>.StartAsync();
+        _app = await RunningApp<Program>.StartAsync(_settings);
         Probe = new EngineProbe(_app.Services.GetRequiredService<EngineIOServer>());
     }
 
@@ -30,6 +38,26 @@ public sealed class ConformanceFixture : IAsyncLifetime
     }
 
     public EioWire Wire() => new(BaseAddress);
+}
+
+/// <summary>
+/// The conformance host with a one-minute heartbeat, for behaviours that have nothing to do with it: a test that
+/// holds a session across several steps must not race the 500 ms ping timeout on a loaded machine.
+/// </summary>
+public sealed class SteadyConformanceFixture() : ConformanceFixture(new()
+{
+    ["EngineIO:PingIntervalMs"] = "60000",
+    ["EngineIO:PingTimeoutMs"] = "60000",
+});
+
+/// <summary>
+/// Tests whose timing is the conformance heartbeat (a client must answer a ping within 200 ms) run alone, not beside
+/// the other test classes that load this 2-core machine.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class SpecTimingCollection
+{
+    public const string Name = "Conformance heartbeat timing (not in parallel)";
 }
 
 /// <summary>

@@ -3,9 +3,62 @@ using System.Net.WebSockets;
 
 namespace Realtime.EngineIO.Tests;
 
-/// <summary>The server-driven heartbeat and the error answers, on the raw wire against the conformance host.</summary>
-public sealed class HeartbeatAndErrorTests(ConformanceFixture host) : IClassFixture<ConformanceFixture>
+/// <summary>
+/// The conformance host exactly as the suites configure it: the handshake, the server-driven heartbeat (300/200 ms)
+/// and the error answers, on the raw wire.
+/// </summary>
+[Collection(SpecTimingCollection.Name)]
+public sealed class SpecConfigurationTests(ConformanceFixture host) : IClassFixture<ConformanceFixture>
 {
+    [Fact]
+    public async Task Polling_handshake_has_exactly_the_five_keys_in_order_and_the_polling_headers()
+    {
+        using var wire = host.Wire();
+        var handshake = await wire.HandshakeAsync();
+        var response = handshake.Response;
+
+        Assert.Equal("text/plain; charset=UTF-8", response.Content.Headers.ContentType!.ToString());
+        Assert.Equal("no-store", response.Headers.CacheControl!.ToString());
+        Assert.Equal("*", Assert.Single(response.Headers.GetValues("Access-Control-Allow-Origin")));
+
+        var keys = handshake.Json.EnumerateObject().Select(p => p.Name).ToArray();
+        Assert.Equal(["sid", "upgrades", "pingInterval", "pingTimeout", "maxPayload"], keys);
+        Assert.Equal($"0{{\"sid\":\"{handshake.Sid}\",\"upgrades\":[\"websocket\"],\"pingInterval\":300,\"pingTimeout\":200,\"maxPayload\":1000000}}",
+            handshake.Body);
+        // base64id: 15 random bytes → 20 URL-safe base64 characters
+        Assert.Matches("^[A-Za-z0-9_-]{20}$", handshake.Sid);
+    }
+
+    [Fact]
+    public async Task Websocket_handshake_is_the_first_frame_with_no_upgrades_and_the_101_carries_cors()
+    {
+        using var wire = host.Wire();
+        using var ws = await wire.ConnectAsync("EIO=4&transport=websocket", o => o.CollectHttpResponseDetails = true);
+
+        Assert.Equal(HttpStatusCode.SwitchingProtocols, ws.HttpStatusCode);
+        Assert.Equal("*", Assert.Single(ws.HttpResponseHeaders!["Access-Control-Allow-Origin"]));
+        var open = await wire.ReceiveAsync(ws);
+        Assert.Equal(WebSocketMessageType.Text, open.Type);
+        Assert.Matches("^0\\{\"sid\":\"[A-Za-z0-9_-]{20}\",\"upgrades\":\\[\\],\"pingInterval\":300,\"pingTimeout\":200,\"maxPayload\":1000000\\}$", open.Text);
+    }
+
+    [Fact]
+    public async Task Websocket_heartbeat_pong_keeps_the_session_alive()
+    {
+        using var wire = host.Wire();
+        using var ws = await wire.ConnectAsync("EIO=4&transport=websocket");
+        await wire.ReceiveAsync(ws);
+
+        // Three full ping/pong rounds (longer than pingInterval + pingTimeout).
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal("2", (await wire.ReceiveAsync(ws)).Text);
+            await wire.SendTextAsync(ws, "3");
+        }
+        await wire.SendTextAsync(ws, "4alive");
+        Assert.Equal("4alive", (await wire.ReceiveSkippingPingsAsync(ws)).Text);
+    }
+
     [Fact]
     public async Task Polling_client_receives_pings_and_its_pongs_keep_the_session_alive()
     {
