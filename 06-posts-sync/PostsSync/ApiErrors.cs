@@ -62,8 +62,8 @@ public static class Errors
         }
         catch (BadHttpRequestException e) when (!context.Response.HasStarted)
         {
-            var message = e.StatusCode == StatusCodes.Status413PayloadTooLarge
-                ? "The request is too large."
+            var message = e.StatusCode == StatusCodes.Status413PayloadTooLarge ? "The request is too large."
+                : e.InnerException is System.Text.Json.JsonException ? "Bad request: the body is not valid JSON."
                 : $"Bad request: {e.Message}";
             await WriteAsync(context, e.StatusCode, message);
         }
