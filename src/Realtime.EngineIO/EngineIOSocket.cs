@@ -37,6 +37,7 @@ public sealed class EngineIOSocket
     private List<EnginePacket> _writeBuffer = [];
     private bool _closeAfterFlush;
     private (string Reason, string? Description)? _pendingClosed;
+    private volatile bool _hasPendingEvents;
 
     // heartbeat (socket.ts schedulePing / resetPingTimeout)
     private EngineTimer? _pingIntervalTimer;
@@ -217,16 +218,21 @@ public sealed class EngineIOSocket
         _transport.BeginClose(graceful: false);
         _server.RemoveClient(this);
         _pendingClosed = (reason, description);
+        _hasPendingEvents = true;
     }
 
     /// <summary>Raises the events recorded under the lock. Call after every locked section that may close.</summary>
     internal void RaisePendingEvents()
     {
+        // Every path that closes under the lock calls this afterwards on the same thread, so a plain read is enough
+        // to skip the lock in the common case (nothing to raise).
+        if (!_hasPendingEvents) return;
         (string Reason, string? Description)? closed;
         lock (Gate)
         {
             closed = _pendingClosed;
             _pendingClosed = null;
+            _hasPendingEvents = false;
         }
         if (closed is not { } c) return;
         Log.ConnectionClosed(_logger, Id, c.Reason, c.Description);
@@ -488,6 +494,7 @@ public sealed class EngineIOSocket
             if (!ReferenceEquals(timer, _noopTimer)) return;
             if (_transport is PollingTransport { Writable: true } polling) polling.Send([EnginePacket.Control(EnginePacketType.Noop)]);
         }
+        RaisePendingEvents();
     }
 
     private void OnUpgradeTimeout(EngineTimer timer)

@@ -138,6 +138,17 @@ public sealed class HandshakeAndPollingTests(SteadyConformanceFixture host) : IC
     }
 
     [Fact]
+    public async Task An_empty_post_is_a_parse_error_too()
+    {
+        using var wire = host.Wire();
+        var sid = (await wire.HandshakeAsync()).Sid;
+
+        Assert.Equal(HttpStatusCode.OK, (await wire.PostAsync(sid, "")).StatusCode);
+
+        Assert.Equal(("parse error", "empty packet"), await host.Probe.ClosedAsync(sid));
+    }
+
+    [Fact]
     public async Task A_payload_over_maxHttpBufferSize_gets_413_with_an_empty_body_and_the_session_stays_open()
     {
         using var wire = host.Wire();

@@ -193,7 +193,7 @@ internal sealed class PollingTransport(EngineIOSocket socket, EngineIOServer ser
         var declared = context.Request.ContentLength;
         if (declared > limit) return (null, 0);
         var max = (int)Math.Min(limit + 1, Array.MaxLength);
-        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(declared ?? 4096, max));
+        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Clamp(declared ?? 4096, 1, max));
         var length = 0;
         var body = context.Request.Body;
         while (true)
@@ -201,7 +201,7 @@ internal sealed class PollingTransport(EngineIOSocket socket, EngineIOServer ser
             if (length == buffer.Length)
             {
                 if (length >= max) break;
-                var bigger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)buffer.Length * 2, max));
+                var bigger = ArrayPool<byte>.Shared.Rent((int)Math.Min(Math.Max((long)buffer.Length * 2, 4096), max));
                 buffer.AsSpan(0, length).CopyTo(bigger);
                 ArrayPool<byte>.Shared.Return(buffer);
                 buffer = bigger;
