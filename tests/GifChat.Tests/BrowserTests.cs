@@ -67,6 +67,16 @@ public sealed class BrowserTests(BrowserFixture browser) : IClassFixture<Browser
         await a.Page.WaitForFunctionAsync("() => document.querySelector('#chat-list .other img').naturalWidth === 1");
         await Assertions.Expect(b.Page.Locator("#gif")).ToHaveValueAsync("");
 
+        // B whispers to A (clicks A in the participant list): only A gets it; the watcher's lobby and the history do not.
+        await b.Page.ClickAsync($"#member-list li.whisperable");
+        await Assertions.Expect(b.Page.Locator("#whisper-to b")).ToHaveTextAsync(colourA);
+        await b.Page.FillAsync("#chat", "비밀 얘기");
+        await b.Page.PressAsync("#chat", "Enter");
+        await Assertions.Expect(a.Page.Locator("#chat-list .whisper")).ToHaveTextAsync($"(귓속말) {colourB}: 비밀 얘기");
+        await Assertions.Expect(b.Page.Locator("#chat-list .whisper")).ToHaveTextAsync($"(귓속말 → {colourA}) 비밀 얘기");
+        await b.Page.ClickAsync("#whisper-cancel");
+        await Assertions.Expect(b.Page.Locator("#whisper-to")).ToBeHiddenAsync();
+
         // An .exe renamed .gif is refused with a message, and nothing reaches A.
         await b.Page.SetInputFilesAsync("#gif", new FilePayload { Name = "funny.gif", MimeType = "image/gif", Buffer = TestImages.WindowsExe });
         await Assertions.Expect(b.Page.Locator("#chat-error")).ToHaveTextAsync("GIF 파일만 올릴 수 있습니다. (파일 내용이 GIF가 아닙니다)");

@@ -46,7 +46,7 @@ public sealed class SocketTests : IAsyncLifetime
         _transcript.Section("A opens the room page, connects to /chat with its session cookie, and joins");
         await a.GetAsync($"/room/{room}");
         await _clients.ConnectAsync("A", "/chat", a.CookieHeader);
-        await Record(1, "A");
+        var socketA = (await Record(1, "A"))[0].Id!;
         await _clients.EmitAsync("A", "join", [room.ToString()], ack: true);
         await Record(2, "A");
 
@@ -69,6 +69,12 @@ public sealed class SocketTests : IAsyncLifetime
         _scrubber.Id(gif.GetProperty("gif").GetString()!, "gif");
         _transcript.Add($"B: {(int)gifStatus}");
         await Record(2, "A", "B");
+
+        _transcript.Section("B whispers to A over the socket: whisper {to: A's socket id, chat}; then to someone not in the room");
+        await _clients.EmitAsync("B", "whisper", [new { to = socketA, chat = "방장님, 비밀 얘기예요" }], ack: true);
+        await Record(2, "A", "B");
+        await _clients.EmitAsync("B", "whisper", [new { to = "no-such-socket", chat = "누구세요?" }], ack: true);
+        await Record(1, "B");
 
         _transcript.Section("A (the owner) leaves: B hears it, becomes the owner; the lobby updates the owner");
         await _clients.CloseAsync("A");
@@ -157,9 +163,10 @@ public sealed class SocketTests : IAsyncLifetime
     }
 
     /// <summary>Waits for <paramref name="count"/> events and writes them down, one per line.</summary>
-    private async Task Record(int count, params string[] receivers)
+    private async Task<IReadOnlyList<PuppetEvent>> Record(int count, params string[] receivers)
     {
-        foreach (var e in await _clients.NextAsync(count, receivers))
+        var events = await _clients.NextAsync(count, receivers);
+        foreach (var e in events)
         {
             if (e.Id is not null)
             {
@@ -167,5 +174,6 @@ public sealed class SocketTests : IAsyncLifetime
             }
             _transcript.Add(e.Event == "connect" ? $"{e.Who} <- connect (socket {e.Id})" : e.ToString());
         }
+        return events;
     }
 }

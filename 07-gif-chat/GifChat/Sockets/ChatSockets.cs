@@ -16,6 +16,8 @@ namespace GifChat;
 /// <item>On disconnect the others hear "…님이 퇴장하셨습니다."; the owner's role passes to the next member; the last one
 /// out removes the room, its chats and its GIFs, and the lobby hears <c>removeRoom</c>.</item>
 /// <item>Everyone in a room gets <c>members</c> (the participant list) whenever someone comes or goes.</item>
+/// <item><c>whisper</c>({ to, chat }) reaches one member only: <c>socket.to(socketId)</c>, since every socket is in a
+/// room named by its own id.</item>
 /// </list>
 /// </summary>
 public sealed class ChatSockets(
@@ -54,6 +56,7 @@ public sealed class ChatSockets(
             logger.LogInformation("chat 네임스페이스에 접속");
             var seat = new Seat(socket, (Visitor)socket.Data[nameof(Visitor)]!);
             socket.On<JsonElement>("join", (roomId, ack) => JoinAsync(seat, roomId, sessions, ack));
+            socket.On<Whisper>("whisper", (whisper, ack) => SendWhisper(seat, whisper, ack));
             socket.On("disconnect", (SocketIOArgs _) => LeaveAsync(seat));
         });
     }
@@ -65,7 +68,13 @@ public sealed class ChatSockets(
         public string User { get; } = visitor.Color!;
         public string Cookie { get; } = socket.Handshake.Headers.Cookie.ToString();
         public SemaphoreSlim Gate { get; } = new(1, 1);
-        public int? Room { get; set; }
+        private int _room;   // 0 = none; read by whisper outside the gate
+
+        public int? Room
+        {
+            get => Volatile.Read(ref _room) is var room and > 0 ? room : null;
+            set => Volatile.Write(ref _room, value ?? 0);
+        }
     }
 
     private async Task JoinAsync(Seat seat, JsonElement roomIdArg, SocketSession sessions, SocketIOAck ack)
@@ -156,6 +165,33 @@ public sealed class ChatSockets(
         {
             seat.Gate.Release();
         }
+    }
+
+    /// <summary>What the page sends to whisper: the other member's socket id (from <c>members</c>) and the text.</summary>
+    public sealed record Whisper(string? To, string? Chat);
+
+    /// <summary>
+    /// A whisper goes to one socket of the same room and is not stored. The sender's acknowledgement carries it back
+    /// (or the reason it was refused), so the sender's page can show it too.
+    /// </summary>
+    private void SendWhisper(Seat seat, Whisper whisper, SocketIOAck ack)
+    {
+        var text = whisper?.Chat?.Trim();
+        var target = seat.Room is { } roomId
+            ? presence.Members(roomId).FirstOrDefault(m => m.SocketId == whisper?.To && m.SocketId != seat.Socket.Id)
+            : null;
+        if (target is null)
+        {
+            ack(new { error = "귓속말을 받을 사람이 이 방에 없습니다." });
+            return;
+        }
+        if (string.IsNullOrEmpty(text) || text.Length > RoomRules.MaxChatLength)
+        {
+            ack(new { error = $"귓속말은 1자에서 {RoomRules.MaxChatLength}자까지 보낼 수 있습니다." });
+            return;
+        }
+        seat.Socket.To(target.SocketId).Emit("whisper", new { user = seat.User, to = target.User, chat = text });
+        ack(new { ok = true, user = seat.User, to = target.User, chat = text });
     }
 
     /// <summary>Everyone in the room gets the participant list: <c>[{ id, user }]</c> in order of arrival.</summary>

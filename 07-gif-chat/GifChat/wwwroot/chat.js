@@ -55,11 +55,41 @@ socket.on('members', (members) => {   // [{ id, user }]: everyone in the room, i
   const ul = document.querySelector('#member-list');
   ul.replaceChildren(...members.map((m) => {
     const li = document.createElement('li');
-    li.textContent = m.user + (m.user === me ? ' (나)' : '');
+    li.textContent = m.user + (m.id === socket.id ? ' (나)' : '');
     li.style.color = m.user;
+    if (m.id !== socket.id) {
+      li.className = 'whisperable';
+      li.title = '귓속말 보내기';
+      li.addEventListener('click', () => whisperTo(m));
+    }
     return li;
   }));
+  if (whisper && !members.some((m) => m.id === whisper.id)) whisperTo(null);   // they left
 });
+
+// Whispers (book 12.7.1): to one socket of the room, over the socket itself; nothing is stored.
+let whisper = null;   // { id, user } or null
+const whisperBox = document.querySelector('#whisper-to');
+function whisperTo(member) {
+  whisper = member;
+  whisperBox.hidden = !member;
+  if (member) {
+    const name = whisperBox.querySelector('b');
+    name.textContent = member.user;
+    name.style.color = member.user;
+    form.chat.focus();
+  }
+}
+document.querySelector('#whisper-cancel').addEventListener('click', () => whisperTo(null));
+
+function whisperLine(data, text) {
+  const div = document.createElement('div');
+  div.className = 'whisper';
+  div.textContent = text;
+  div.style.color = data.user;
+  show(div);
+}
+socket.on('whisper', (data) => whisperLine(data, `(귓속말) ${data.user}: ${data.chat}`));
 
 socket.on('chat', (data) => {   // { id, room, user, chat, gif, createdAt }
   const div = document.createElement('div');
@@ -99,6 +129,18 @@ form.addEventListener('submit', async (e) => {
   e.preventDefault();
   const chat = form.chat.value.trim();
   if (!chat) return;
+  if (whisper) {
+    socket.emit('whisper', { to: whisper.id, chat }, (answer) => {
+      if (answer.error) {
+        showError(answer.error);
+        return;
+      }
+      whisperLine(answer, `(귓속말 → ${answer.to}) ${answer.chat}`);
+      form.chat.value = '';
+      showError('');
+    });
+    return;
+  }
   try {
     await post(`/room/${roomId}/chat`, JSON.stringify({ chat }), { 'Content-Type': 'application/json' });
     form.chat.value = '';
