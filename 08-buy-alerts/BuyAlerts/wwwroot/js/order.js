@@ -43,12 +43,23 @@ pay.addEventListener("click", async () => {
   pay.disabled = true;
   // The post's BUY payload. The server does not trust nickname and goodsName: it takes the nickname from the
   // signed-in connection and the names from its database (goodsIds lets it write "외 n개의 상품" itself).
-  socket.emit("BUY", {
-    nickname: user.nickname,
-    goodsId: items[0].goods.goodsId,
-    goodsName,
-    goodsIds: items.map(({ goods }) => goods.goodsId),
-  });
+  // Unlike the post, the page waits for the server's answer (an acknowledgement) before calling it paid.
+  let answer;
+  try {
+    answer = await socket.timeout(10000).emitWithAck("BUY", {
+      nickname: user.nickname,
+      goodsId: items[0].goods.goodsId,
+      goodsName,
+      goodsIds: items.map(({ goods }) => goods.goodsId),
+    });
+  } catch {
+    answer = { errorMessage: "서버가 응답하지 않습니다. 잠시 후 다시 시도해 주세요." };
+  }
+  if (answer?.errorMessage) {
+    say(answer.errorMessage);
+    pay.disabled = false;
+    return;
+  }
   if (fromCart) {
     await Promise.all(items.map(({ goods }) => api("DELETE", `/goods/${goods.goodsId}/cart`)));
   }
