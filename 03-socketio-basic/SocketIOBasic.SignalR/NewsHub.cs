@@ -11,8 +11,8 @@ public sealed class NewsHub(NewsTimers timers, ILogger<NewsHub> logger) : Hub
     /// <summary><c>io.on("connection", socket => ...)</c>.</summary>
     public override Task OnConnectedAsync()
     {
-        logger.LogInformation("새로운 클라이언트가 접속했습니다. ({Ip}, {ConnectionId})", ClientIp(), Context.ConnectionId);
         timers.Start(Context.ConnectionId);
+        logger.LogInformation("새로운 클라이언트가 접속했습니다. ({Ip}, {ConnectionId})", ClientIp(), Context.ConnectionId);
         return Task.CompletedTask;
     }
 

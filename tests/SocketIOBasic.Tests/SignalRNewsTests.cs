@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Realtime.SignalR.WebSockets;
 using Realtime.Testing;
 using signalr::SocketIOBasic.SignalR;
+using SocketIOBasic.SignalRClient;
 
 namespace SocketIOBasic.Tests;
 
@@ -179,6 +180,25 @@ public sealed partial class SignalRNewsTests(BrowserFixture browser) : IClassFix
         await app.Log.WaitForText("클라이언트의 대답: 브라우저 페이지입니다.");
 
         Assert.DoesNotContain(person.Console.Lines, l => l.StartsWith("[error]", StringComparison.Ordinal) || l.StartsWith("[pageerror]", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_console_client_prints_news_replies_and_asks()
+    {
+        await using var app = await RunningApp<signalr::Program>.StartAsync(FastNews);
+        var output = new Transcript();
+        using var stop = new CancellationTokenSource();
+        var run = new NewsClient(new Uri(app.BaseAddress, "/news"), output.Add).RunAsync(stop.Token);
+
+        await output.WaitForText("news: Hello SignalR", count: 2);
+        await output.WaitForText("Ask의 결과: 서버의 답: \"잘 들리나요?\" 잘 받았습니다.");
+        await app.Log.WaitForText(NewsClient.Reply, count: 2);
+
+        // Ctrl+C: the client closes its connection and the server stops its timer.
+        await stop.CancelAsync();
+        await Wait.For(run, "the client to stop");
+        await app.Log.WaitForText("클라이언트가 접속을 해제했습니다.");
+        Assert.Equal(0, app.Services.GetRequiredService<NewsTimers>().Count);
     }
 
     private static HubConnection Connect(RunningApp<signalr::Program> app, string hub) =>

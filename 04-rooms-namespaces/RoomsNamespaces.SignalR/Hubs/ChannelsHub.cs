@@ -10,13 +10,15 @@ public sealed class ChannelsHub(GroupTracker tracker, ILogger<ChannelsHub> logge
 {
     private const int MaxText = 500;
     private const int MaxGroupName = 50;
+    private const int MaxName = 30;
 
     private string Name => tracker.NameOf(Context.ConnectionId);
 
     public override async Task OnConnectedAsync()
     {
-        var name = Context.GetHttpContext()?.Request.Query["name"].ToString();
-        name = string.IsNullOrWhiteSpace(name) ? "익명" : name.Trim()[..Math.Min(name.Trim().Length, 30)];
+        // The page connects to /channels?name=alice; no name, no problem.
+        var name = Context.GetHttpContext()?.Request.Query["name"].ToString().Trim();
+        name = string.IsNullOrEmpty(name) ? "익명" : name[..Math.Min(name.Length, MaxName)];
         tracker.Add(Context.ConnectionId, name);
         logger.LogInformation("{Name} connected", name);
         await Clients.All.SendAsync("users", tracker.Users());
