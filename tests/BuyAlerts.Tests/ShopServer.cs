@@ -16,11 +16,13 @@ public sealed class ShopServer : IAsyncDisposable
     public const string TestSecret = "test-secret-for-buy-alerts-0123456789abcdef";
 
     private readonly string _folder;
+    private readonly bool _ownsFolder;
 
-    private ShopServer(RunningApp<Program> app, string folder)
+    private ShopServer(RunningApp<Program> app, string folder, bool ownsFolder)
     {
         App = app;
         _folder = folder;
+        _ownsFolder = ownsFolder;
     }
 
     public RunningApp<Program> App { get; }
@@ -28,9 +30,12 @@ public sealed class ShopServer : IAsyncDisposable
     public Transcript Log => App.Log;
 
     /// <summary>Starts the shop. The Socket.IO library's own log lines (categories <c>Realtime.*</c>) are kept to warnings.</summary>
-    public static async Task<ShopServer> StartAsync(IDictionary<string, string?>? settings = null, Transcript? log = null)
+    /// <param name="folder">The data folder; by default a new temporary one, deleted on dispose. A given folder is kept.</param>
+    public static async Task<ShopServer> StartAsync(
+        IDictionary<string, string?>? settings = null, Transcript? log = null, string? folder = null, string environment = "Development")
     {
-        var folder = Path.Combine(Path.GetTempPath(), "buy-alerts-tests", Guid.NewGuid().ToString("N"));
+        var ownsFolder = folder is null;
+        folder ??= NewTempFolder();
         Directory.CreateDirectory(folder);
         var all = new Dictionary<string, string?>
         {
@@ -41,10 +46,20 @@ public sealed class ShopServer : IAsyncDisposable
         {
             all[key] = value;
         }
-        var app = await RunningApp<Program>.StartAsync(all, log, web =>
-            web.ConfigureLogging(logging => logging.AddFilter("Realtime", LogLevel.Warning)));
-        return new ShopServer(app, folder);
+        try
+        {
+            var app = await RunningApp<Program>.StartAsync(all, log, web =>
+                web.ConfigureLogging(logging => logging.AddFilter("Realtime", LogLevel.Warning)), environment);
+            return new ShopServer(app, folder, ownsFolder);
+        }
+        catch when (ownsFolder)
+        {
+            Directory.Delete(folder, recursive: true); // the shop did not start (a test of a bad configuration)
+            throw;
+        }
     }
+
+    public static string NewTempFolder() => Path.Combine(Path.GetTempPath(), "buy-alerts-tests", Guid.NewGuid().ToString("N"));
 
     /// <summary>A client that keeps cookies, as a browser does.</summary>
     public HttpClient CreateBrowserLikeClient(CookieContainer? cookies = null) =>
@@ -78,6 +93,10 @@ public sealed class ShopServer : IAsyncDisposable
     {
         await App.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (!_ownsFolder)
+        {
+            return;
+        }
         try
         {
             Directory.Delete(_folder, recursive: true);
