@@ -45,7 +45,7 @@ public sealed class SocketIOBroadcastOperator
     public SocketIOBroadcastOperator Local => new(_adapter, _rooms, _except, _flags with { Local = true });
 
     /// <summary>Emits to every selected socket; the packet is encoded once.</summary>
-    public void Emit(string eventName, params object?[] args) => EmitCore(eventName, args ?? [null]);
+    public void Emit(string eventName, params object?[]? args) => EmitCore(eventName, args ?? [null]);
 
     /// <summary>Emits one argument (kept whole even when it is an array).</summary>
     public void Emit<T>(string eventName, T arg) => EmitCore(eventName, [arg]);

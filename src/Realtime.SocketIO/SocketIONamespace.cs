@@ -128,7 +128,7 @@ public class SocketIONamespace
     public SocketIOBroadcastOperator Local => new SocketIOBroadcastOperator(Adapter).Local;
 
     /// <summary>Emits to every socket of the namespace.</summary>
-    public virtual void Emit(string eventName, params object?[] args) => new SocketIOBroadcastOperator(Adapter).Emit(eventName, args ?? [null]);
+    public virtual void Emit(string eventName, params object?[]? args) => new SocketIOBroadcastOperator(Adapter).Emit(eventName, args ?? [null]);
 
     /// <summary>Emits one argument to every socket (kept whole even when it is an array).</summary>
     public void Emit<T>(string eventName, T arg) => Emit(eventName, [arg]);
@@ -140,7 +140,7 @@ public class SocketIONamespace
     public void Emit<T1, T2, T3>(string eventName, T1 arg1, T2 arg2, T3 arg3) => Emit(eventName, [arg1, arg2, arg3]);
 
     /// <summary>Node's <c>send</c>: emits <c>"message"</c>.</summary>
-    public void Send(params object?[] args) => Emit("message", args);
+    public void Send(params object?[]? args) => Emit("message", args);
 
     /// <summary>The sockets of the namespace (through the adapter).</summary>
     public Task<IReadOnlyList<SocketIOSocket>> FetchSocketsAsync(CancellationToken cancellationToken = default) =>
@@ -241,7 +241,7 @@ public sealed class SocketIOParentNamespace : SocketIONamespace
     internal SocketIONamespace CreateChild(string name) => _children.GetOrAdd(name, n => new SocketIONamespace(Server, n, this));
 
     /// <summary>Emits in every child namespace.</summary>
-    public override void Emit(string eventName, params object?[] args)
+    public override void Emit(string eventName, params object?[]? args)
     {
         foreach (var child in _children.Values) child.Emit(eventName, args ?? [null]);
     }

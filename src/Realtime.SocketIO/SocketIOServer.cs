@@ -143,7 +143,7 @@ public sealed class SocketIOServer : IAsyncDisposable
     public SocketIOBroadcastOperator Local => Sockets.Local;
 
     /// <summary>Emits to every socket of the main namespace: <c>io.Emit("BUY_GOODS", data)</c>.</summary>
-    public void Emit(string eventName, params object?[] args) => Sockets.Emit(eventName, args ?? [null]);
+    public void Emit(string eventName, params object?[]? args) => Sockets.Emit(eventName, args ?? [null]);
 
     /// <summary>Emits one argument (kept whole even when it is an array).</summary>
     public void Emit<T>(string eventName, T arg) => Sockets.Emit(eventName, [arg]);
@@ -155,7 +155,7 @@ public sealed class SocketIOServer : IAsyncDisposable
     public void Emit<T1, T2, T3>(string eventName, T1 arg1, T2 arg2, T3 arg3) => Sockets.Emit(eventName, [arg1, arg2, arg3]);
 
     /// <summary>Node's <c>io.send</c>: emits <c>"message"</c> in the main namespace.</summary>
-    public void Send(params object?[] args) => Sockets.Emit("message", args);
+    public void Send(params object?[]? args) => Sockets.Emit("message", args);
 
     /// <summary>The sockets of the main namespace.</summary>
     public Task<IReadOnlyList<SocketIOSocket>> FetchSocketsAsync(CancellationToken cancellationToken = default) => Sockets.FetchSocketsAsync(cancellationToken);

@@ -215,7 +215,7 @@ public sealed class SocketIOSocket
     /// Any <c>byte[]</c> / <c>ReadOnlyMemory&lt;byte&gt;</c> in the arguments (at any depth) travels as a binary attachment.
     /// Dropped once the socket is disconnected.
     /// </summary>
-    public void Emit(string eventName, params object?[] args) => EmitCore(eventName, args ?? [null]);
+    public void Emit(string eventName, params object?[]? args) => EmitCore(eventName, args ?? [null]);
 
     /// <summary>Sends one argument (kept whole even when it is an array).</summary>
     public void Emit<T>(string eventName, T arg) => EmitCore(eventName, [arg]);
@@ -227,7 +227,7 @@ public sealed class SocketIOSocket
     public void Emit<T1, T2, T3>(string eventName, T1 arg1, T2 arg2, T3 arg3) => EmitCore(eventName, [arg1, arg2, arg3]);
 
     /// <summary>Node's <c>send</c>: emits <c>"message"</c>.</summary>
-    public void Send(params object?[] args) => Emit("message", args);
+    public void Send(params object?[]? args) => Emit("message", args);
 
     private void EmitCore(string eventName, object?[] args)
     {
@@ -252,10 +252,10 @@ public sealed class SocketIOSocket
     /// A <see cref="CancellationToken"/> given as the last argument cancels the wait instead of being sent.
     /// Fails with <see cref="SocketIODisconnectedException"/> if the socket disconnects first.
     /// </summary>
-    public Task<SocketIOArgs> EmitWithAckAsync(string eventName, params object?[] args) => EmitWithAckCore(eventName, args ?? [null], System.Threading.Timeout.InfiniteTimeSpan);
+    public Task<SocketIOArgs> EmitWithAckAsync(string eventName, params object?[]? args) => EmitWithAckCore(eventName, args ?? [null], System.Threading.Timeout.InfiniteTimeSpan);
 
     /// <summary>As <see cref="EmitWithAckAsync(string, object?[])"/>, reading the first argument of the answer as <typeparamref name="T"/>.</summary>
-    public async Task<T?> EmitWithAckAsync<T>(string eventName, params object?[] args) =>
+    public async Task<T?> EmitWithAckAsync<T>(string eventName, params object?[]? args) =>
         (await EmitWithAckCore(eventName, args ?? [null], System.Threading.Timeout.InfiniteTimeSpan).ConfigureAwait(false)).Get<T>(0);
 
     /// <summary>Waits at most <paramref name="timeout"/> for acknowledgements (Node's <c>socket.timeout(ms).emitWithAck(...)</c>); then <see cref="TimeoutException"/>.</summary>
@@ -534,10 +534,10 @@ public readonly struct SocketIOTimeoutEmitter
     }
 
     /// <summary>Sends and waits for the acknowledgement; <see cref="TimeoutException"/> after the timeout.</summary>
-    public Task<SocketIOArgs> EmitWithAckAsync(string eventName, params object?[] args) => _socket.EmitWithAckCore(eventName, args ?? [null], _timeout);
+    public Task<SocketIOArgs> EmitWithAckAsync(string eventName, params object?[]? args) => _socket.EmitWithAckCore(eventName, args ?? [null], _timeout);
 
     /// <summary>As <see cref="EmitWithAckAsync(string, object?[])"/>, reading the first argument of the answer as <typeparamref name="T"/>.</summary>
-    public async Task<T?> EmitWithAckAsync<T>(string eventName, params object?[] args) =>
+    public async Task<T?> EmitWithAckAsync<T>(string eventName, params object?[]? args) =>
         (await _socket.EmitWithAckCore(eventName, args ?? [null], _timeout).ConfigureAwait(false)).Get<T>(0);
 }
 

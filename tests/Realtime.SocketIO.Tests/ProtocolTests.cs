@@ -141,6 +141,10 @@ public class ProtocolTests
     [InlineData("40")]                // CONNECT again for a joined namespace
     [InlineData("42/custom,[\"message\"]")] // EVENT for a namespace not joined
     [InlineData("44{\"message\":\"x\"}")]   // CONNECT_ERROR from a client
+    [InlineData("40/custom,[]")]      // CONNECT payload not an object
+    [InlineData("40/custom,\"token\"")] // CONNECT payload a string
+    [InlineData("41{}")]              // DISCONNECT with a payload
+    [InlineData("43[")]               // invalid JSON
     public async Task A_protocol_violation_closes_the_whole_connection(string packet)
     {
         await using var server = await TestServer.StartConformanceAsync();

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Builder;
 using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -251,6 +252,44 @@ public class ServerApiTests
         // The refusal propagates through the first middleware's `await next()`, so its "after" part runs only for the accepted one;
         // the connection handler runs once the whole chain completed.
         Assert.Equal(["first", "second", "first", "second", "first after", "connection"], order);
+    }
+
+    [Fact]
+    public async Task Emit_keeps_a_typed_array_whole_spreads_an_object_array_and_sends_null()
+    {
+        await using var server = await TestServer.StartAsync(null, io => io.On("connection", socket =>
+        {
+            socket.Emit("list", new[] { "a", "b" });
+            socket.Emit("spread", new object?[] { 1, "two" });
+            socket.Emit("nothing", null);
+            socket.Emit("none");
+            socket.Emit("three", 1, true, new { Name = "x" });
+        }));
+        var (wire, _) = await WsWire.ConnectMainAsync(server.BaseAddress);
+        await using var __ = wire;
+        Assert.Equal("""42["list",["a","b"]]""", await wire.ReceiveTextAsync());
+        Assert.Equal("""42["spread",1,"two"]""", await wire.ReceiveTextAsync());
+        Assert.Equal("""42["nothing",null]""", await wire.ReceiveTextAsync());
+        Assert.Equal("""42["none"]""", await wire.ReceiveTextAsync());
+        Assert.Equal("""42["three",1,true,{"name":"x"}]""", await wire.ReceiveTextAsync());
+    }
+
+    [Fact]
+    public async Task Handshake_user_is_the_user_of_the_request_that_opened_the_connection()
+    {
+        var user = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var server = await TestServer.StartAsync(null,
+            io => io.On("connection", socket => user.TrySetResult(socket.Handshake.User?.Identity?.Name)),
+            app => app.Use((Microsoft.AspNetCore.Http.HttpContext context, Microsoft.AspNetCore.Http.RequestDelegate next) =>
+            {
+                // Stands in for authentication middleware (cookie, JWT) that ran before Socket.IO.
+                context.User = new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity(
+                    [new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.Name, "민수")], "test"));
+                return next(context);
+            }));
+        var (wire, _) = await WsWire.ConnectMainAsync(server.BaseAddress);
+        await using var __ = wire;
+        Assert.Equal("민수", await Wait.For(user.Task, "the connection"));
     }
 
     [Fact]

@@ -34,7 +34,7 @@ public sealed class TestServer : IAsyncDisposable
     public static Task<TestServer> StartConformanceAsync(Action<SocketIOServerOptions>? options = null, Action<SocketIOServer>? configure = null) =>
         StartAsync(o => { ConformanceSocketIO.ConfigureOptions(o); options?.Invoke(o); }, io => { ConformanceSocketIO.Configure(io); configure?.Invoke(io); });
 
-    public static async Task<TestServer> StartAsync(Action<SocketIOServerOptions>? options, Action<SocketIOServer> configure)
+    public static async Task<TestServer> StartAsync(Action<SocketIOServerOptions>? options, Action<SocketIOServer> configure, Action<WebApplication>? pipeline = null)
     {
         var log = new Transcript();
         var builder = WebApplication.CreateSlimBuilder();
@@ -44,6 +44,7 @@ public sealed class TestServer : IAsyncDisposable
         builder.Logging.AddProvider(new TranscriptLoggerProvider(log));
         builder.Services.AddSocketIO(o => options?.Invoke(o));
         var app = builder.Build();
+        pipeline?.Invoke(app);
         var io = app.MapSocketIO();
         configure(io);
         await app.StartAsync();
