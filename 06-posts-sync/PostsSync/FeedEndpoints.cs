@@ -84,7 +84,7 @@ public static class FeedEndpoints
             Creator = creator, CreatedAt = now, UpdatedAt = now,
         };
         db.Posts.Add(post);
-        await db.SaveChangesAsync(ct);
+        await SaveOrForgetImageAsync(db, images, post.ImageUrl, ct);
 
         // The post emitted { action: "create" } alone; the pages need the post itself (with its creator's name only).
         var view = PostView.From(post);
@@ -125,7 +125,7 @@ public static class FeedEndpoints
         post.Title = title;
         post.Content = content;
         post.UpdatedAt = DateTime.UtcNow;
-        await db.SaveChangesAsync(ct);
+        await SaveOrForgetImageAsync(db, images, post.ImageUrl == oldImage ? null : post.ImageUrl, ct);
         if (post.ImageUrl != oldImage)
         {
             images.Delete(oldImage);      // replaced: the old file goes
@@ -160,6 +160,20 @@ public static class FeedEndpoints
         int.TryParse(postId, out var id)
             ? db.Posts.Include(p => p.Creator).SingleOrDefaultAsync(p => p.Id == id, ct)
             : Task.FromResult<Post?>(null);
+
+    /// <summary>Saves; if that fails, the image just stored for this change is deleted, so no file is left orphaned.</summary>
+    private static async Task SaveOrForgetImageAsync(PostsDb db, ImageStore images, string? newImage, CancellationToken ct)
+    {
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch when (newImage is not null)
+        {
+            images.Delete(newImage);
+            throw;
+        }
+    }
 
     private static IResult PostNotFound() => Errors.Json(StatusCodes.Status404NotFound, "Could not find post.");
 

@@ -301,7 +301,14 @@ function connectSocket() {
   }
   // openSocket('http://localhost:8080') in the course; same origin here, so no URL and no CORS.
   const socket = io();
-  socket.on('connect', () => setLive(true));
+  let connectedBefore = false;
+  socket.on('connect', () => {
+    setLive(true);
+    // Events sent while we were disconnected are lost (Socket.IO does not replay them): after a reconnection,
+    // ask the server for the current page instead.
+    if (connectedBefore) loadPage(state.page);
+    connectedBefore = true;
+  });
   socket.on('disconnect', () => setLive(false));
   socket.on('posts', (data) => {
     if (data.action === 'create') {
