@@ -13,5 +13,12 @@ var options = new ConfigurationBuilder()
 
 using var loggers = ConsoleLines.CreateLoggerFactory(); // prints each log line as the post's console.log did
 using var stop = ConsoleLines.StopOnCtrlC();
-var client = new TcpNetClient(options, loggers.CreateLogger<TcpNetClient>());
-await client.RunAsync(stop.Token); // until the server ends the connection, the idle timeout, or Ctrl+C
+if (options.Udp)
+{
+    await new UdpNetClient(options, loggers.CreateLogger<UdpNetClient>()).RunAsync(stop.Token); // --udp true
+}
+else
+{
+    var client = new TcpNetClient(options, loggers.CreateLogger<TcpNetClient>());
+    await client.RunAsync(stop.Token); // until the server ends the connection, the idle timeout, or Ctrl+C
+}

@@ -40,4 +40,7 @@ public sealed class TcpNetClientOptions
 
     /// <summary>With <see cref="Framing.Lines"/>: the longest line accepted from the server.</summary>
     public int MaxLineBytes { get; set; } = 64 * 1024;
+
+    /// <summary>Talk UDP instead (<see cref="UdpNetClient"/>); the server must run with <c>--udp true</c> too.</summary>
+    public bool Udp { get; set; }
 }

@@ -14,10 +14,18 @@ var options = new ConfigurationBuilder()
 
 using var loggers = ConsoleLines.CreateLoggerFactory(); // prints each log line as the post's console.log did
 using var stop = ConsoleLines.StopOnCtrlC();
-await using var server = new TcpNetServer(options, loggers.CreateLogger<TcpNetServer>());
 try
 {
-    await server.RunAsync(stop.Token); // until Ctrl+C
+    if (options.Udp)
+    {
+        await using var udp = new UdpNetServer(options, loggers.CreateLogger<UdpNetServer>()); // --udp true
+        await udp.RunAsync(stop.Token);
+    }
+    else
+    {
+        await using var server = new TcpNetServer(options, loggers.CreateLogger<TcpNetServer>());
+        await server.RunAsync(stop.Token); // until Ctrl+C
+    }
 }
 catch (SocketException)
 {

@@ -30,4 +30,10 @@ public sealed class TcpNetServerOptions
 
     /// <summary>With <see cref="Framing.Lines"/>: the longest line accepted; a longer one closes that connection.</summary>
     public int MaxLineBytes { get; set; } = 64 * 1024;
+
+    /// <summary>Serve over UDP instead (<see cref="UdpNetServer"/>): datagrams keep boundaries but have no connection.</summary>
+    public bool Udp { get; set; }
+
+    /// <summary>With <see cref="Udp"/>: stop greeting a client not heard from for this long, in milliseconds.</summary>
+    public int UdpForgetAfterMs { get; set; } = 10_000;
 }
