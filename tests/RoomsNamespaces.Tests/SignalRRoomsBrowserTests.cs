@@ -85,8 +85,7 @@ public sealed class SignalRRoomsBrowserTests(BrowserFixture browser) : IClassFix
         await bob.Page.Locator("#join").ClickAsync();
         await Expect(bob.Page.Locator("#rooms")).ToContainTextAsync("\"1\"]");
         await alice.Page.Locator("#text").FillAsync("to group 1");
-        await alice.Page.Locator("#groups").FillAsync("1");
-        await alice.Page.Locator("#toGroups").ClickAsync();
+        await alice.Page.Locator("#toGroup").ClickAsync();
         await Expect(bob.Page.Locator("#received li").Last).ToHaveTextAsync("[group 1] alice: to group 1");
 
         // The two hubs: two more connections, each with its own methods.

@@ -59,7 +59,7 @@ public sealed class SignalRRoomsTests
         transcript.Add($"carol rooms: {string.Join(", ", await carol.Join("2"))}");
 
         await Round("group 1 from carol, who is not in it — Clients.Group(\"1\") (io.to(\"1\").emit)",
-            () => carol.Connection.InvokeAsync("SendToGroups", new[] { "1" }, "to group 1"));
+            () => carol.Connection.InvokeAsync("SendToGroup", "1", "to group 1"));
         await Round("groups 1 and 2 from alice — Clients.Groups([\"1\", \"2\"]): one send per group, so bob, in both, gets it TWICE",
             () => alice.Connection.InvokeAsync("SendToGroups", new[] { "1", "2" }, "to groups 1 and 2"));
         await Round("groups 1 and 2 from alice, once each — tracked members and Clients.Clients(ids), as Socket.IO's io.to(\"1\").to(\"2\").emit",
@@ -70,7 +70,7 @@ public sealed class SignalRRoomsTests
         transcript.Section("bob leaves group 1 (socket.leave)");
         transcript.Add($"bob   rooms: {string.Join(", ", await bob.Connection.InvokeAsync<string[]>("LeaveGroup", "1"))}");
         await Round("group 1 from carol again: only alice is left in it",
-            () => carol.Connection.InvokeAsync("SendToGroups", new[] { "1" }, "to group 1 again"));
+            () => carol.Connection.InvokeAsync("SendToGroup", "1", "to group 1 again"));
 
         transcript.Section("bad input fails that call with a clear error; the connection keeps working");
         transcript.Add(await ErrorOf(() => alice.Join("")));

@@ -82,6 +82,14 @@ public sealed class ChannelsHub(GroupTracker tracker, ILogger<ChannelsHub> logge
     /// <summary>The tracked stand-in for <c>socket.rooms</c>.</summary>
     public IReadOnlyList<string> Rooms() => tracker.Rooms(Context.ConnectionId);
 
+    /// <summary>To everyone in the group — <c>io.to(room).emit(...)</c>. The sender need not be a member.</summary>
+    public async Task SendToGroup(string group, string text)
+    {
+        CheckText(text);
+        CheckGroup(group);
+        await Clients.Group(group).SendAsync("group", Name, group, text);
+    }
+
     /// <summary>
     /// To the members of each group — <c>Clients.Groups(["1", "2"])</c>. Careful: SignalR sends once per group, so someone
     /// in two of the groups gets it twice. The sender need not be a member.
