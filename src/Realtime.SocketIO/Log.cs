@@ -45,10 +45,6 @@ internal static partial class Log
         Message = "Socket {SocketId} acknowledged unknown or expired id {AckId}")]
     public static partial void UnknownAck(ILogger logger, string socketId, long ackId);
 
-    [LoggerMessage(EventId = 111, EventName = "ClientBundleUnavailable", Level = LogLevel.Warning,
-        Message = "ServeClient is on but this build has no client bundle; {Path}/socket.io.js is not served")]
-    public static partial void ClientBundleUnavailable(ILogger logger, string path);
-
     [LoggerMessage(EventId = 112, EventName = "EmitDropped", Level = LogLevel.Debug,
         Message = "Emit of {Event} to socket {SocketId} dropped: the socket is disconnected")]
     public static partial void EmitDropped(ILogger logger, string @event, string socketId);

@@ -62,11 +62,7 @@ namespace Microsoft.AspNetCore.Builder
             endpoints.Map(route.TrimEnd('/') + "/{**rest}", server.Engine.HandleRequestAsync).WithDisplayName("Socket.IO " + route + "/*");
             if (server.Options.ServeClient)
             {
-#if HAS_CLIENT_BUNDLE
-                ClientBundle.Map(endpoints, route.TrimEnd('/'), server.Options.Cors);
-#else
-                Log.ClientBundleUnavailable(server.Logger, route);
-#endif
+                ClientBundle.Map(endpoints, route, server.Options.Cors);
             }
 
             // Close connections before Kestrel waits for open requests, or pending long-polls would delay shutdown.
