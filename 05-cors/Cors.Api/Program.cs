@@ -1,0 +1,4 @@
+var app = WebApplication.Create(args);
+app.Run();
+
+public partial class Program;
