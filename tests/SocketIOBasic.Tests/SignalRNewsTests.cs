@@ -7,7 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Realtime.SignalR.WebSockets;
 using Realtime.Testing;
 using signalr::SocketIOBasic.SignalR;
-using SocketIOBasic.SignalRClient;
+using SignalRNewsClient = SocketIOBasic.SignalRClient.NewsClient;
 
 namespace SocketIOBasic.Tests;
 
@@ -188,11 +188,11 @@ public sealed partial class SignalRNewsTests(BrowserFixture browser) : IClassFix
         await using var app = await RunningApp<signalr::Program>.StartAsync(FastNews);
         var output = new Transcript();
         using var stop = new CancellationTokenSource();
-        var run = new NewsClient(new Uri(app.BaseAddress, "/news"), output.Add).RunAsync(stop.Token);
+        var run = new SignalRNewsClient(new Uri(app.BaseAddress, "/news"), output.Add).RunAsync(stop.Token);
 
         await output.WaitForText("news: Hello SignalR", count: 2);
         await output.WaitForText("Ask의 결과: 서버의 답: \"잘 들리나요?\" 잘 받았습니다.");
-        await app.Log.WaitForText(NewsClient.Reply, count: 2);
+        await app.Log.WaitForText(SignalRNewsClient.Reply, count: 2);
 
         // Ctrl+C: the client closes its connection and the server stops its timer.
         await stop.CancelAsync();
