@@ -82,12 +82,13 @@ public sealed class EchoHost : IAsyncDisposable
     public EngineIOServer Server => Probe.Server;
     public Transcript Log { get; }
 
-    public static async Task<EchoHost> StartAsync(Action<EngineIOServerOptions>? configure = null)
+    public static async Task<EchoHost> StartAsync(Action<EngineIOServerOptions>? configure = null, TimeProvider? clock = null)
     {
         var log = new Transcript();
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders().AddProvider(new TranscriptLoggerProvider(log));
+        if (clock is not null) builder.Services.AddSingleton(clock);
         builder.Services.AddEngineIO(configure);
         var app = builder.Build();
         var server = app.MapEngineIO("/engine.io");

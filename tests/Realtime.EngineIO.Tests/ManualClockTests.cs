@@ -1,0 +1,122 @@
+using System.Net;
+
+namespace Realtime.EngineIO.Tests;
+
+/// <summary>
+/// The timers to the millisecond, with a manual clock (the server takes its <see cref="TimeProvider"/> from DI):
+/// heartbeat 1000/500 ms (unless a test says otherwise), upgrade timeout 2000 ms. Nothing here waits for real time to pass.
+/// </summary>
+public sealed class ManualClockTests
+{
+    private static readonly TimeSpan Ms = TimeSpan.FromMilliseconds(1);
+
+    private static Task<EchoHost> StartAsync(ManualTimeProvider clock, int pingInterval = 1000, int pingTimeout = 500) => EchoHost.StartAsync(o =>
+    {
+        o.PingInterval = TimeSpan.FromMilliseconds(pingInterval);
+        o.PingTimeout = TimeSpan.FromMilliseconds(pingTimeout);
+        o.UpgradeTimeout = TimeSpan.FromMilliseconds(2000);
+    }, clock);
+
+    [Fact]
+    public async Task The_ping_goes_out_at_pingInterval_and_the_session_closes_exactly_pingTimeout_later()
+    {
+        var clock = new ManualTimeProvider();
+        await using var host = await StartAsync(clock);
+        using var wire = host.Wire();
+        var sid = (await wire.HandshakeAsync()).Sid;
+
+        // Just before pingInterval nothing is sent: the GET stays open.
+        clock.Advance(999 * Ms);
+        var waiting = host.Probe.NextPollWaiting(sid);
+        var get = wire.PollAsync(sid);
+        await Wait.For(waiting, "the GET to be held open (no ping yet)");
+        clock.Advance(Ms);
+        Assert.Equal((HttpStatusCode.OK, "2"), await Wait.For(get, "the ping"));
+
+        var closed = host.Probe.ClosedAsync(sid);
+        clock.Advance(499 * Ms);
+        Assert.False(closed.IsCompleted);
+        Assert.Equal(1, host.Server.ClientsCount);
+        clock.Advance(Ms);
+        Assert.Equal(("ping timeout", null), await closed);
+        Assert.Equal(0, host.Server.ClientsCount);
+        Assert.Equal(0, host.Server.ActiveTimers);
+    }
+
+    [Fact]
+    public async Task A_pong_cancels_the_timeout_and_the_next_ping_comes_pingInterval_after_it()
+    {
+        var clock = new ManualTimeProvider();
+        await using var host = await StartAsync(clock);
+        using var wire = host.Wire();
+        var sid = (await wire.HandshakeAsync()).Sid;
+        clock.Advance(1000 * Ms);
+        Assert.Equal((HttpStatusCode.OK, "2"), await wire.PollAsync(sid));
+
+        for (var round = 0; round < 3; round++)
+        {
+            clock.Advance(300 * Ms);
+            Assert.Equal(HttpStatusCode.OK, (await wire.PostAsync(sid, "3")).StatusCode);
+            // Without the pong the session would have closed 200 ms from now; with it, the next ping is 1000 ms away.
+            clock.Advance(999 * Ms);
+            Assert.Equal(1, host.Server.ClientsCount);
+            var waiting = host.Probe.NextPollWaiting(sid);
+            var get = wire.PollAsync(sid);
+            await Wait.For(waiting, "the GET to be held open (no ping yet)");
+            clock.Advance(Ms);
+            Assert.Equal((HttpStatusCode.OK, "2"), await Wait.For(get, "the next ping"));
+        }
+
+        var closed = host.Probe.ClosedAsync(sid);
+        clock.Advance(500 * Ms);
+        Assert.Equal(("ping timeout", null), await closed);
+    }
+
+    [Fact]
+    public async Task Any_packet_while_waiting_for_the_pong_extends_the_timeout_once()
+    {
+        var clock = new ManualTimeProvider();
+        await using var host = await StartAsync(clock);
+        using var wire = host.Wire();
+        var sid = (await wire.HandshakeAsync()).Sid;
+
+        clock.Advance(1000 * Ms);                 // ping
+        clock.Advance(400 * Ms);
+        await wire.PostAsync(sid, "4late but alive"); // the timeout restarts: 500 ms from now
+        var closed = host.Probe.ClosedAsync(sid);
+        clock.Advance(499 * Ms);
+        Assert.False(closed.IsCompleted);
+        await wire.PostAsync(sid, "4again");       // only once per ping: no second extension
+        clock.Advance(Ms);
+        Assert.Equal(("ping timeout", null), await closed);
+    }
+
+    [Fact]
+    public async Task During_an_upgrade_a_noop_releases_the_pending_get_every_100_ms_and_the_probe_times_out()
+    {
+        var clock = new ManualTimeProvider();
+        await using var host = await StartAsync(clock, pingInterval: 60_000, pingTimeout: 60_000);
+        using var wire = host.Wire();
+        var sid = (await wire.HandshakeAsync()).Sid;
+
+        using var ws = await wire.ConnectAsync($"EIO=4&transport=websocket&sid={sid}");
+        await wire.SendTextAsync(ws, "2probe");
+        Assert.Equal("3probe", (await wire.ReceiveAsync(ws)).Text);
+
+        for (var i = 0; i < 2; i++)
+        {
+            var waiting = host.Probe.NextPollWaiting(sid);
+            var get = wire.PollAsync(sid);
+            await Wait.For(waiting, "the GET to be held open");
+            clock.Advance(99 * Ms);
+            Assert.False(get.IsCompleted);
+            clock.Advance(Ms);
+            Assert.Equal((HttpStatusCode.OK, "6"), await Wait.For(get, "the noop"));
+        }
+
+        // No "5" within upgradeTimeout: the WebSocket is closed, the session goes on over polling.
+        clock.Advance(2000 * Ms);
+        await EioWire.WaitForCloseAsync(ws);
+        Assert.Equal("polling", host.Server.Clients.Single().Transport);
+    }
+}
