@@ -1,4 +1,53 @@
-var app = WebApplication.Create(args);
+// Step 04 (post 001 "통신 종류" and "네임스페이스"): who receives an emit. The main namespace "/" shows private,
+// public and broadcast sends and rooms (ChannelEvents.cs); "/goods" and "/user" are post 001's namespaces, which the
+// page opens over the SAME connection as "/". Open http://localhost:5000 in two or three windows.
+using Realtime.SocketIO;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
+if (string.IsNullOrEmpty(builder.Configuration["urls"]))
+{
+    builder.WebHost.UseUrls("http://localhost:5000");     // new Server("5000"), unless --urls says otherwise
+}
+builder.Services.AddSocketIO();
+
+var app = builder.Build();
+app.UseDefaultFiles();                                     // "/" → wwwroot/index.html
+app.UseStaticFiles();
+
+var io = app.MapSocketIO("/socket.io");                    // also serves /socket.io/socket.io.js
+var log = app.Logger;
+
+// The main namespace "/": private, public, broadcast, rooms.
+io.On("connection", socket => ChannelEvents.Attach(io, socket, log));
+
+// 1: io.of("/goods") — a namespace is a separate space of events on the same server (and the same connection).
+io.Of("/goods").On("connection", socket =>
+{
+    log.LogInformation("goods connected");
+    // The post left these handlers empty; here each answers the client's callback (an ack) with what it got.
+    socket.On("shoes", (string res) => Received(socket, "shoes", res));
+    socket.On("pants", (string res) => Received(socket, "pants", res));
+});
+
+// 2: io.of("/user")
+io.Of("/user").On("connection", socket =>
+{
+    log.LogInformation("user connected");
+    socket.On("admin", (string res) => Received(socket, "admin", res));
+});
+
+app.Lifetime.ApplicationStarted.Register(() =>
+    log.LogInformation("listening on {Urls}", string.Join(", ", app.Urls)));
 app.Run();
 
+// What a namespace handler answers: the namespace, the event and the data, so the page shows where it landed.
+object Received(SocketIOSocket socket, string eventName, string res)
+{
+    if (string.IsNullOrWhiteSpace(res) || res.Length > 100) return new { error = "send 1 to 100 characters" };
+    log.LogInformation("{Namespace} {Event}: {Res}", socket.Nsp.Name, eventName, res);
+    return new { nsp = socket.Nsp.Name, @event = eventName, res };
+}
+
+// Lets the tests start this very app on a free port (WebApplicationFactory<Program>).
 public partial class Program;
