@@ -62,6 +62,8 @@ public sealed class SignalRRoomsBrowserTests(BrowserFixture browser) : IClassFix
         await using var app = await RunningApp<signalr::Program>.StartAsync();
         await using var alice = await browser.NewPersonAsync("alice");
         await using var bob = await browser.NewPersonAsync("bob");
+        var alicesSockets = new Transcript();   // every WebSocket alice's page opens, by path
+        alice.Page.WebSocket += (_, socket) => alicesSockets.Add(new Uri(socket.Url).AbsolutePath);
         foreach (var person in new[] { alice, bob })
         {
             await person.Page.GotoAsync(app.BaseAddress + "/channels.html");
@@ -88,10 +90,12 @@ public sealed class SignalRRoomsBrowserTests(BrowserFixture browser) : IClassFix
         await alice.Page.Locator("#toGroup").ClickAsync();
         await Expect(bob.Page.Locator("#received li").Last).ToHaveTextAsync("[group 1] alice: to group 1");
 
-        // The two hubs: two more connections, each with its own methods.
+        // The two hubs: two more connections (Socket.IO would multiplex its namespaces over one), each with its own methods.
         await alice.Page.Locator("#hubs").ClickAsync();
         await app.Log.WaitForText("goods connected");
         await app.Log.WaitForText("user connected");
+        await alicesSockets.WaitFor(_ => true, count: 3);
+        Assert.Equal(["/channels", "/goods", "/user"], alicesSockets.Lines.Order(StringComparer.Ordinal));   // order of opening varies
         await alice.Page.Locator("#text").FillAsync("270mm");
         await alice.Page.Locator("#shoes").ClickAsync();
         await Expect(alice.Page.Locator("#hubLog li").Last).ToHaveTextAsync("shoes 받음: 270mm");
