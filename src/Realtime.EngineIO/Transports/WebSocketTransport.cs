@@ -13,7 +13,7 @@ namespace Realtime.EngineIO;
 internal sealed class WebSocketTransport(EngineIOSocket socket, EngineIOServer server, WebSocket webSocket)
     : EngineTransport(socket, server)
 {
-    /// <summary>How long we wait for the client's close frame after sending ours.</summary>
+    /// <summary>How long a closing WebSocket may take to flush and exchange close frames before it is aborted.</summary>
     private static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromSeconds(5);
     private static readonly byte[] PingFrame = "2"u8.ToArray();
     private static readonly byte[] NoopFrame = "6"u8.ToArray();
@@ -50,6 +50,16 @@ internal sealed class WebSocketTransport(EngineIOSocket socket, EngineIOServer s
         _closed = true;
         _outgoing.Writer.TryWrite(new Outgoing(default, status));
         _outgoing.Writer.TryComplete();
+        // Bound the whole close: a client that neither reads (our queued frames) nor answers the close frame is
+        // aborted after this delay, which also fails a send stuck on a full TCP window.
+        try
+        {
+            _receiveStop.CancelAfter(CloseHandshakeTimeout);
+        }
+        catch (ObjectDisposedException)
+        {
+            // the connection is already over
+        }
     }
 
     /// <summary>Runs the connection until both directions are done (the request must stay open meanwhile).</summary>
@@ -159,8 +169,6 @@ internal sealed class WebSocketTransport(EngineIOSocket socket, EngineIOServer s
                         {
                             await webSocket.CloseOutputAsync(status, null, CancellationToken.None).ConfigureAwait(false);
                         }
-                        // Give the client a moment to answer with its close frame, then stop reading.
-                        _receiveStop.CancelAfter(CloseHandshakeTimeout);
                         return;
                     }
                     await SendPacketAsync(item.Packet).ConfigureAwait(false);
