@@ -3,6 +3,7 @@ using System.Text;
 using BuyAlerts.Api;
 using BuyAlerts.Data;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.IdentityModel.Tokens;
 
 namespace BuyAlerts.Auth;
@@ -19,7 +20,7 @@ public static class ShopAuth
         var lifetime = TimeSpan.FromMinutes(configuration.GetValue("Jwt:LifetimeMinutes", 12 * 60));
         var tokens = new TokenService(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(secret)), lifetime, TimeProvider.System);
         services.AddSingleton(tokens);
-        services.AddSingleton<Microsoft.AspNetCore.Identity.IPasswordHasher<User>, Microsoft.AspNetCore.Identity.PasswordHasher<User>>();
+        services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>(); // PBKDF2; the post stored passwords as typed
 
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(options =>
         {

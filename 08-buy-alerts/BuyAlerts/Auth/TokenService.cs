@@ -6,17 +6,15 @@ using Microsoft.IdentityModel.Tokens;
 namespace BuyAlerts.Auth;
 
 /// <summary>
-/// Issues and checks the shop's JWTs (HS256, signed with the configured secret). The same validation rules serve the
-/// REST API (through JwtBearer) and the Socket.IO handshake (through <see cref="ValidateAsync"/>).
+/// Issues the shop's JWTs (HS256, signed with the configured secret) and holds the rules JwtBearer checks them with,
+/// for the REST API and for the Socket.IO handshake alike (both are HTTP requests through the same middleware).
 /// </summary>
 public sealed class TokenService(SymmetricSecurityKey key, TimeSpan lifetime, TimeProvider time)
 {
     public const string Issuer = "buy-alerts";
     public const string NicknameClaim = "nickname";
 
-    private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
-
-    public TimeSpan Lifetime => lifetime;
+    private readonly JsonWebTokenHandler _handler = new();
 
     public TokenValidationParameters ValidationParameters { get; } = new()
     {
@@ -48,17 +46,6 @@ public sealed class TokenService(SymmetricSecurityKey key, TimeSpan lifetime, Ti
             SigningCredentials = new SigningCredentials(key, SecurityAlgorithms.HmacSha256),
         });
         return (token, expires);
-    }
-
-    /// <summary>The user id inside a valid token, or null when the token is missing, forged or expired.</summary>
-    public async Task<int?> ValidateAsync(string? token)
-    {
-        if (string.IsNullOrEmpty(token))
-        {
-            return null;
-        }
-        var result = await _handler.ValidateTokenAsync(token, ValidationParameters);
-        return result.IsValid ? new ClaimsPrincipal(result.ClaimsIdentity).UserId() : null;
     }
 }
 
