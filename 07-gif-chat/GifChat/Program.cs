@@ -1,14 +1,15 @@
 // Step 07: the book's GIF chat (Node.js 교과서 §12.4–12.7, ZeroCho/nodejs-book ch12/12.7/gif-chat) in ASP.NET Core:
 // Razor Pages for the lobby and the rooms, SQLite for rooms and chats, a cookie session whose colour is your name,
 // and Socket.IO namespaces /room (the lobby's live list) and /chat (one Socket.IO room per chat room).
+using System.Text.Unicode;
 using GifChat;
 using GifChat.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.WebEncoders;
-using System.Text.Unicode;
 
 var builder = WebApplication.CreateBuilder(args);
+builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
 if (string.IsNullOrEmpty(builder.Configuration["urls"]))
 {
     builder.WebHost.UseUrls("http://localhost:8005");   // app.set('port', process.env.PORT || 8005)
@@ -41,6 +42,7 @@ app.UseStaticFiles(new StaticFileOptions                    // app.use('/gif', e
 {
     RequestPath = "/gif",
     FileProvider = new PhysicalFileProvider(app.Services.GetRequiredService<GifFiles>().Folder),
+    OnPrepareResponse = c => c.Context.Response.Headers.XContentTypeOptions = "nosniff",
 });
 app.UseSession();
 app.UseWhen(c => !c.Request.Path.StartsWithSegments("/socket.io"), a => a.Use(Visitor.GiveColorAsync));

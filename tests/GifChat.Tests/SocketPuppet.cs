@@ -43,8 +43,9 @@ public sealed class SocketPuppet : IAsyncDisposable
         return puppet;
     }
 
-    public Task ConnectAsync(string name, string nsp, string? cookie = null) =>
-        SendAsync(new { op = "connect", name, nsp, cookie });
+    /// <summary>Connects <paramref name="name"/> to a namespace; with <paramref name="wire"/>, its packets are reported too.</summary>
+    public Task ConnectAsync(string name, string nsp, string? cookie = null, bool wire = false) =>
+        SendAsync(new { op = "connect", name, nsp, cookie, wire });
 
     public Task EmitAsync(string name, string eventName, object?[] args, bool ack = false) =>
         SendAsync(new { op = "emit", name, @event = eventName, args, ack });
@@ -53,8 +54,8 @@ public sealed class SocketPuppet : IAsyncDisposable
 
     /// <summary>
     /// Waits until <paramref name="count"/> more events have arrived and returns them, grouped by receiver in the
-    /// order of <paramref name="receivers"/> (each receiver's own events keep their order: only the interleaving of
-    /// different clients, which no one controls, is normalised).
+    /// order of <paramref name="receivers"/>, each receiver's packets (if reported) before its events. Each kind keeps
+    /// its order: only interleavings that no one controls are normalised.
     /// </summary>
     public async Task<IReadOnlyList<PuppetEvent>> NextAsync(int count, params string[] receivers)
     {
@@ -63,7 +64,11 @@ public sealed class SocketPuppet : IAsyncDisposable
         var lines = _received.Lines.Skip(_taken).Take(count).ToList();
         _taken = wanted;
         var events = lines.Select(PuppetEvent.Parse).ToList();
-        return [.. events.OrderBy(e => Array.IndexOf(receivers, e.Who) is var i && i < 0 ? int.MaxValue : i)];
+        // socket.io-client hands decoded packets to the app on the next tick, so whether an event comes before or after
+        // the next packet depends on whether they shared a polling response: a client's packets go first, then its events.
+        return [.. events
+            .OrderBy(e => Array.IndexOf(receivers, e.Who) is var i && i < 0 ? int.MaxValue : i)
+            .ThenBy(e => e.Wire is null ? 1 : 0)];
     }
 
     private async Task SendAsync(object command)
@@ -87,17 +92,26 @@ public sealed class SocketPuppet : IAsyncDisposable
     }
 }
 
-/// <summary>One thing a client received: who, which event, its arguments as JSON, and the socket id on connect.</summary>
-public sealed record PuppetEvent(string Who, string Event, string Args, string? Id)
+/// <summary>
+/// One thing a client saw: who, which event, its arguments as JSON, and the socket id on connect; or, for a client
+/// connected with <c>wire</c>, one packet as it travelled (<see cref="Wire"/>).
+/// </summary>
+public sealed record PuppetEvent(string Who, string Event, string Args, string? Id, string? Wire = null)
 {
     public static PuppetEvent Parse(string line)
     {
         var json = JsonNode.Parse(line) ?? throw new InvalidOperationException("not JSON: " + line);
+        var who = json["who"]!.GetValue<string>();
+        if (json["wire"] is { } wire)
+        {
+            return new(who, "", "", null, wire.GetValue<string>());
+        }
         var args = json["args"] is JsonArray array ? string.Join(", ", array.Select(a => a?.ToJsonString(Readable) ?? "null")) : "";
-        return new(json["who"]!.GetValue<string>(), json["event"]!.GetValue<string>(), args, json["id"]?.GetValue<string>());
+        return new(who, json["event"]!.GetValue<string>(), args, json["id"]?.GetValue<string>());
     }
 
     private static readonly JsonSerializerOptions Readable = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    public override string ToString() => $"{Who} <- {Event}{(Args.Length > 0 ? " " + Args : "")}";
+    public override string ToString() =>
+        Wire is not null ? $"{Who} {Wire}" : $"{Who} <- {Event}{(Args.Length > 0 ? " " + Args : "")}";
 }

@@ -146,6 +146,37 @@ public sealed class SocketTests : IAsyncLifetime
         Snapshot.Match(_transcript.ToString(), _scrubber);
     }
 
+    [Fact]
+    public async Task What_travels_on_the_wire_for_the_lobby_and_a_member()
+    {
+        using var a = await NewVisitorAsync();
+
+        _transcript.Section("the lobby connects to /room (↑ sent, ↓ received: 4 = an Engine.IO message, then the Socket.IO packet)");
+        await _clients.ConnectAsync("lobby", "/room", wire: true);
+        await Record(3, "lobby");
+
+        _transcript.Section("A creates a private room: POST /room");
+        var room = await a.CreateRoomAsync("비밀 수다방", max: 5, password: "open-sesame");
+        await Record(2, "lobby");
+
+        _transcript.Section("A connects to /chat (its session cookie rides along with the handshake) and joins with an ack");
+        await a.GetAsync($"/room/{room}");
+        await _clients.ConnectAsync("A", "/chat", a.CookieHeader, wire: true);
+        await Record(3, "A");
+        await _clients.EmitAsync("A", "join", [room.ToString()], ack: true);
+        await Record(5, "A");
+
+        _transcript.Section("A sends a chat over HTTP (POST /room/{id}/chat); it comes back as an event");
+        await a.SayAsync(room, "안녕하세요");
+        await Record(2, "A");
+
+        _transcript.Section("A leaves; the room is removed");
+        await _clients.CloseAsync("A");
+        await Record(4, "A", "lobby");
+
+        Snapshot.Match(_transcript.ToString(), _scrubber);
+    }
+
     /// <summary>A visitor with a session (they loaded the lobby), whose colour the snapshot calls {colourN}.</summary>
     private async Task<TestVisitor> NewVisitorAsync()
     {
@@ -171,6 +202,10 @@ public sealed class SocketTests : IAsyncLifetime
             if (e.Id is not null)
             {
                 _scrubber.Id(e.Id, "socket");
+            }
+            if (e.Wire?.Split("\"sid\":\"") is [_, var rest])
+            {
+                _scrubber.Id(rest.Split('"')[0], "socket");   // CONNECT's answer names the socket
             }
             _transcript.Add(e.Event == "connect" ? $"{e.Who} <- connect (socket {e.Id})" : e.ToString());
         }

@@ -44,15 +44,16 @@ public sealed record Visitor(string SessionId, string? Color, IReadOnlySet<int> 
     }
 
     /// <summary>
-    /// A readable colour from any text, like <c>color-hash</c>: a hue from a hash, saturation and lightness from
-    /// three steps each, so no colour is too pale to read on white.
+    /// A colour from any text, like <c>color-hash</c>: a hue from a hash, saturation and lightness from three steps
+    /// each. color-hash's lightest step (0.65) is hard to read on white, so the steps here are darker.
     /// </summary>
     public static string ColorOf(string sessionId)
     {
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes(sessionId));
         double hue = ((hash[0] << 8) | hash[1]) % 360;
-        double[] steps = [0.35, 0.5, 0.65];
-        var (r, g, b) = HslToRgb(hue, steps[hash[2] % 3], steps[hash[3] % 3]);
+        double[] saturation = [0.5, 0.65, 0.8];
+        double[] lightness = [0.3, 0.38, 0.46];
+        var (r, g, b) = HslToRgb(hue, saturation[hash[2] % 3], lightness[hash[3] % 3]);
         return string.Create(CultureInfo.InvariantCulture, $"#{r:x2}{g:x2}{b:x2}");
     }
 
