@@ -283,8 +283,12 @@ public sealed class EngineIOSocket
         }
     }
 
-    /// <summary>A polling POST body: decode it and process every packet in order (polling.ts onData).</summary>
-    internal void OnPollingData(PollingTransport transport, string payload)
+    /// <summary>
+    /// A polling POST body: decode it and process every packet in order (polling.ts onData). Returns false when the
+    /// body ended the session with an error (parse error, invalid heartbeat...): Node then destroys the POST, we
+    /// answer it with 400.
+    /// </summary>
+    internal bool OnPollingData(PollingTransport transport, string payload)
     {
         lock (_dispatchGate)
         {
@@ -306,16 +310,17 @@ public sealed class EngineIOSocket
                     // The client leaves: a pending GET is answered with a noop, then the session closes.
                     lock (Gate)
                     {
-                        if (!ReferenceEquals(transport, _transport)) return;
+                        if (!ReferenceEquals(transport, _transport)) return true;
                         transport.OnClientClosedLocked();
                         CloseLocked("transport close");
                     }
                     RaisePendingEvents();
-                    return;
+                    return true;
                 }
                 OnPacket(transport, packet);
             }
             if (error is not null) OnClose("parse error", error.Message);
+            return ReadyState != EngineSocketState.Closed;
         }
     }
 

@@ -131,7 +131,8 @@ public sealed class HandshakeAndPollingTests(SteadyConformanceFixture host) : IC
         using var wire = host.Wire();
         var sid = (await wire.HandshakeAsync()).Sid;
 
-        Assert.Equal(HttpStatusCode.OK, (await wire.PostAsync(sid, "abc")).StatusCode);
+        // Node destroys that POST; we answer it with 400.
+        Assert.Equal(HttpStatusCode.BadRequest, (await wire.PostAsync(sid, "abc")).StatusCode);
 
         Assert.Equal("parse error", (await host.Probe.ClosedAsync(sid)).Reason);
         Assert.Equal(HttpStatusCode.BadRequest, (await wire.PollAsync(sid)).Status);
@@ -143,7 +144,7 @@ public sealed class HandshakeAndPollingTests(SteadyConformanceFixture host) : IC
         using var wire = host.Wire();
         var sid = (await wire.HandshakeAsync()).Sid;
 
-        Assert.Equal(HttpStatusCode.OK, (await wire.PostAsync(sid, "")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await wire.PostAsync(sid, "")).StatusCode);
 
         Assert.Equal(("parse error", "empty packet"), await host.Probe.ClosedAsync(sid));
     }

@@ -94,7 +94,7 @@ public sealed class SpecConfigurationTests(ConformanceFixture host) : IClassFixt
         using var wire = host.Wire();
         var sid = (await wire.HandshakeAsync()).Sid;
 
-        Assert.Equal(HttpStatusCode.OK, (await wire.PostAsync(sid, "2")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await wire.PostAsync(sid, "2")).StatusCode);
 
         Assert.Equal(("transport error", "invalid heartbeat direction"), await host.Probe.ClosedAsync(sid));
         Assert.Equal(HttpStatusCode.BadRequest, (await wire.PollAsync(sid)).Status);

@@ -166,7 +166,11 @@ internal sealed class PollingTransport(EngineIOSocket socket, EngineIOServer ser
                 context.Response.ContentLength = 0;
                 return;
             }
-            Socket.OnPollingData(this, Encoding.UTF8.GetString(body, 0, length));
+            if (!Socket.OnPollingData(this, Encoding.UTF8.GetString(body, 0, length)))
+            {
+                context.Response.StatusCode = StatusCodes.Status400BadRequest;
+                return;
+            }
 
             var response = context.Response;
             response.StatusCode = StatusCodes.Status200OK;
