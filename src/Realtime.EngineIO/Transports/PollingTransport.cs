@@ -75,12 +75,25 @@ internal sealed class PollingTransport(EngineIOSocket socket, EngineIOServer ser
         }
         if (packets is null) return;
 
-        var payload = EnginePayloadCodec.EncodePayload(packets);
-        var length = Encoding.UTF8.GetByteCount(payload);
-        var bytes = ArrayPool<byte>.Shared.Rent(length);
+        // A lone text message is the same bytes as its WebSocket frame, which the message caches ("4" + UTF-8):
+        // a broadcast to many polling clients encodes it once.
+        byte[] bytes;
+        int length;
+        byte[]? rented = null;
+        if (packets is [{ Message: { IsBinary: false } single }])
+        {
+            bytes = single.GetTextFrame();
+            length = bytes.Length;
+        }
+        else
+        {
+            var payload = EnginePayloadCodec.EncodePayload(packets);
+            length = Encoding.UTF8.GetByteCount(payload);
+            bytes = rented = ArrayPool<byte>.Shared.Rent(length);
+            Encoding.UTF8.GetBytes(payload, bytes);
+        }
         try
         {
-            Encoding.UTF8.GetBytes(payload, bytes);
             var response = context.Response;
             response.StatusCode = StatusCodes.Status200OK;
             response.ContentType = "text/plain; charset=UTF-8";
@@ -98,7 +111,7 @@ internal sealed class PollingTransport(EngineIOSocket socket, EngineIOServer ser
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(bytes);
+            if (rented is not null) ArrayPool<byte>.Shared.Return(rented);
         }
     }
 
