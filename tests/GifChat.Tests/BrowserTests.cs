@@ -94,6 +94,7 @@ public sealed class BrowserTests(BrowserFixture browser) : IClassFixture<Browser
         await Assertions.Expect(row).ToHaveCountAsync(0);
         await Assertions.Expect(watcher.Page.Locator(".empty")).ToBeVisibleAsync();
 
+        _server.AssertNoErrorsLogged();
         foreach (var person in new[] { watcher, a, b })
         {
             // The refused upload is a 415 response, which Chromium reports as a failed resource: the only error allowed.
@@ -140,6 +141,7 @@ public sealed class BrowserTests(BrowserFixture browser) : IClassFixture<Browser
         await Assertions.Expect(owner.Page.Locator("#member-count")).ToHaveTextAsync("2");
         Assert.DoesNotContain(guest.Console.Lines, line => line.StartsWith("[error]") || line.StartsWith("[pageerror]"));
         Assert.DoesNotContain(owner.Console.Lines, line => line.StartsWith("[error]") || line.StartsWith("[pageerror]"));
+        _server.AssertNoErrorsLogged();
     }
 
     private static Task<string> ColourOf(IPage page) => page.Locator(".me b").InnerTextAsync();

@@ -41,6 +41,11 @@ public sealed class GifChatServer : IAsyncDisposable
         return new GifChatServer(app, folder);
     }
 
+    /// <summary>Fails if the app logged an error or a warning (a handler that threw, a file it could not delete).</summary>
+    public void AssertNoErrorsLogged() =>
+        Assert.DoesNotContain(Log.Lines, line => line.StartsWith("[log] error:", StringComparison.Ordinal)
+                                                 || line.StartsWith("[log] warn:", StringComparison.Ordinal));
+
     /// <summary>Someone with a browser's cookie jar (their session, hence their colour).</summary>
     public TestVisitor NewVisitor() => new(BaseAddress);
 

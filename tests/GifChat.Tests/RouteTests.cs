@@ -78,6 +78,8 @@ public sealed class RouteTests : IAsyncLifetime
     [InlineData("   ", "10", "방 제목을 입력하세요.")]
     [InlineData("방", "1", "허용 인원은 2명에서 100명 사이로 정하세요.")]
     [InlineData("방", "101", "허용 인원은 2명에서 100명 사이로 정하세요.")]
+    [InlineData("방", "abc", "허용 인원은 2명에서 100명 사이로 정하세요.")]
+    [InlineData("방", "", "허용 인원은 2명에서 100명 사이로 정하세요.")]
     [InlineData("이 제목은 오십 자를 넘깁니다. 이 제목은 오십 자를 넘깁니다. 이 제목은 오십 자를 넘깁니다.", "10", "방 제목은 50자까지 쓸 수 있습니다.")]
     public async Task A_bad_form_is_shown_again_with_the_reason_and_creates_nothing(string title, string max, string message)
     {

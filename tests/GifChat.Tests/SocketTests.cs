@@ -92,6 +92,7 @@ public sealed class SocketTests : IAsyncLifetime
         _transcript.Add($"GET /room/{room}: → {gone}");
 
         Snapshot.Match(_transcript.ToString(), _scrubber);
+        _server.AssertNoErrorsLogged();
     }
 
     [Fact]
@@ -144,6 +145,7 @@ public sealed class SocketTests : IAsyncLifetime
         _transcript.Add("stranger: the lobby shows 허용 인원이 초과하였습니다.");
 
         Snapshot.Match(_transcript.ToString(), _scrubber);
+        _server.AssertNoErrorsLogged();
     }
 
     [Fact]
@@ -175,6 +177,7 @@ public sealed class SocketTests : IAsyncLifetime
         await Record(4, "A", "lobby");
 
         Snapshot.Match(_transcript.ToString(), _scrubber);
+        _server.AssertNoErrorsLogged();
     }
 
     /// <summary>A visitor with a session (they loaded the lobby), whose colour the snapshot calls {colourN}.</summary>

@@ -130,6 +130,10 @@ public sealed class ChatSockets(
     {
         logger.LogInformation("chat 네임스페이스 접속 해제");
         var ct = lifetime.ApplicationStopping;
+        if (ct.IsCancellationRequested)
+        {
+            return;   // the server is stopping and closes every socket: nobody left, so no 퇴장 lines, and rooms stay
+        }
         await seat.Gate.WaitAsync(ct);
         try
         {

@@ -30,6 +30,11 @@ public sealed class CreateModel(RoomStore rooms, ChatEvents events, ILogger<Crea
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
         RoomTitle = RoomTitle?.Trim();
+        if (ModelState["max"] is { Errors.Count: > 0 } max)   // "abc" or empty: one message in Korean, as for 1 or 101
+        {
+            max.Errors.Clear();
+            ModelState.AddModelError("max", "허용 인원은 2명에서 100명 사이로 정하세요.");
+        }
         if (string.IsNullOrEmpty(RoomTitle) && ModelState.ErrorCount == 0)
         {
             ModelState.AddModelError("title", "방 제목을 입력하세요.");
