@@ -150,6 +150,18 @@ public sealed class HandshakeAndPollingTests(SteadyConformanceFixture host) : IC
     }
 
     [Fact]
+    public async Task A_ping_from_the_client_is_an_invalid_heartbeat_direction()
+    {
+        using var wire = host.Wire();
+        var sid = (await wire.HandshakeAsync()).Sid;
+
+        Assert.Equal(HttpStatusCode.BadRequest, (await wire.PostAsync(sid, "2")).StatusCode);
+
+        Assert.Equal(("transport error", "invalid heartbeat direction"), await host.Probe.ClosedAsync(sid));
+        Assert.Equal(HttpStatusCode.BadRequest, (await wire.PollAsync(sid)).Status);
+    }
+
+    [Fact]
     public async Task A_payload_over_maxHttpBufferSize_gets_413_with_an_empty_body_and_the_session_stays_open()
     {
         using var wire = host.Wire();

@@ -88,18 +88,6 @@ public sealed class SpecConfigurationTests(ConformanceFixture host) : IClassFixt
         Assert.Equal("{\"code\":1,\"message\":\"Session ID unknown\"}", await response.Content.ReadAsStringAsync());
     }
 
-    [Fact]
-    public async Task A_ping_from_the_client_is_an_invalid_heartbeat_direction()
-    {
-        using var wire = host.Wire();
-        var sid = (await wire.HandshakeAsync()).Sid;
-
-        Assert.Equal(HttpStatusCode.BadRequest, (await wire.PostAsync(sid, "2")).StatusCode);
-
-        Assert.Equal(("transport error", "invalid heartbeat direction"), await host.Probe.ClosedAsync(sid));
-        Assert.Equal(HttpStatusCode.BadRequest, (await wire.PollAsync(sid)).Status);
-    }
-
     [Theory]
     [InlineData("GET", "EIO=4", 400, 0, "Transport unknown")]
     [InlineData("GET", "EIO=4&transport=foo", 400, 0, "Transport unknown")]
