@@ -1,2 +1,40 @@
-var app = WebApplication.Create(args);
+// The benchmark host: the harness's four events (/work/shared/bench/README.md "What a server under test must
+// implement") on the library's default options, like the reference node-server.js. Nothing is logged per message.
+using System.Text.Json;
+using Realtime.SocketIO;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.Logging.SetMinimumLevel(LogLevel.Warning); // logging must not skew the CPU figures
+builder.Services.AddSocketIO();
+var app = builder.Build();
+
+var io = app.MapSocketIO();
+io.On("connection", socket =>
+{
+    // echo(payload, ack) → ack(payload): the JsonElement goes back as it came, never re-serialized through a type.
+    socket.On("echo", (SocketIOArgs args) => args.Ack?.Invoke(args.Count > 0 ? args[0] : null));
+
+    // join(room, ack) → socket.join(room); ack(true)
+    socket.On("join", (SocketIOArgs args) =>
+    {
+        if (args.Count > 0) socket.Join(RoomOf(args[0]));
+        args.Ack?.Invoke(true);
+    });
+
+    // chat(msg) → io.to(msg.room).emit("chat", msg): the same object
+    socket.On("chat", (JsonElement msg) =>
+    {
+        if (msg.ValueKind == JsonValueKind.Object && msg.TryGetProperty("room", out var room))
+            io.To(RoomOf(room)).Emit("chat", msg);
+    });
+
+    // broadcast(payload) → io.emit("news", payload)
+    socket.On("broadcast", (JsonElement payload) => io.Emit("news", payload));
+});
+
 app.Run();
+
+// Node's String(room): a string as is, anything else as its JSON text.
+static string RoomOf(JsonElement room) => room.ValueKind == JsonValueKind.String ? room.GetString()! : room.GetRawText();
+
+public partial class Program;
