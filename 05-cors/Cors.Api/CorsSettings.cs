@@ -22,13 +22,21 @@ public sealed record CorsSettings(CorsMode Mode, string[] Origins)
             .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(o => o.TrimEnd('/'))                 // the browser's Origin never ends with a slash
             .ToArray();
-        if (origins.Length == 0 || origins.Any(o => o == "*" || !Uri.TryCreate(o, UriKind.Absolute, out _)))
+        if (origins.Length == 0 || !origins.All(IsSerializedOrigin))
         {
             throw new InvalidOperationException(
                 $"Cors:Origins must list full origins such as {DefaultOrigin} (scheme + host + port), not '{configuration["Cors:Origins"]}'.");
         }
         return new CorsSettings(mode, origins);
     }
+
+    /// <summary>
+    /// An origin as a browser writes it in the Origin header: <c>http(s)://host[:port]</c>, no path, no default port.
+    /// </summary>
+    private static bool IsSerializedOrigin(string text) =>
+        Uri.TryCreate(text, UriKind.Absolute, out var uri)
+        && uri.Scheme is "http" or "https"
+        && string.Equals(uri.GetLeftPart(UriPartial.Authority), text, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>True when a browser's <c>Origin</c> header names one of the page's origins (exact, case-insensitive).</summary>
     public bool IsAllowed(string? origin) =>
