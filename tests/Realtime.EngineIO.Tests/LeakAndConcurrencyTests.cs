@@ -12,7 +12,9 @@ public sealed class LeakAndConcurrencyTests
     public async Task A_thousand_connect_disconnect_cycles_leave_no_session_and_no_timer()
     {
         const int cycles = 1000;
-        await using var app = await RunningApp<Program>.StartAsync();
+        // Pings every 300 ms as in the suites (so ping timers come and go), with a ping timeout that a busy machine
+        // cannot miss: every session must end because its client closed it.
+        await using var app = await RunningApp<Program>.StartAsync(new Dictionary<string, string?> { ["EngineIO:PingTimeoutMs"] = "5000" });
         var server = app.Services.GetRequiredService<EngineIOServer>();
         var opened = 0;
         var closed = 0;
