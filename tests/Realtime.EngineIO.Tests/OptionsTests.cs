@@ -153,6 +153,31 @@ public sealed class OptionsTests
     }
 
     [Fact]
+    public async Task The_handshake_keeps_a_copy_of_the_opening_request()
+    {
+        await using var host = await EchoHost.StartAsync();
+        var opened = new TaskCompletionSource<EngineIOSocket>(TaskCreationOptions.RunContinuationsAsynchronously);
+        host.Server.Connection += socket => opened.TrySetResult(socket);
+        using var wire = host.Wire();
+        wire.Http.DefaultRequestHeaders.Add("X-Workshop", "step 03");
+
+        var sid = (await wire.HandshakeAsync("&room=lobby")).Sid;
+        var socket = await Wait.For(opened.Task, "the Connection event");
+
+        // Read after the opening request has ended: the handshake holds copies.
+        var handshake = socket.Handshake;
+        Assert.Equal(sid, socket.Id);
+        Assert.Equal("polling", socket.Transport);
+        Assert.Equal(EngineSocketState.Open, socket.ReadyState);
+        Assert.Equal("lobby", handshake.Query["room"]);
+        Assert.Equal("step 03", handshake.Headers["X-Workshop"]);
+        Assert.Equal("/engine.io/?EIO=4&transport=polling&room=lobby", handshake.Url);
+        Assert.True(System.Net.IPAddress.IsLoopback(handshake.RemoteIpAddress!));
+        Assert.False(handshake.Secure);
+        Assert.NotNull(socket.RequestServices.GetService(typeof(EngineIOServer)));
+    }
+
+    [Fact]
     public async Task Server_side_close_sends_a_close_packet_to_the_pending_get_and_closes_a_websocket()
     {
         await using var host = await EchoHost.StartAsync();

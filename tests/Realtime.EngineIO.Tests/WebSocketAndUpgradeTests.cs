@@ -67,6 +67,19 @@ public sealed class WebSocketAndUpgradeTests(SteadyConformanceFixture host) : IC
     }
 
     [Fact]
+    public async Task A_close_packet_over_the_websocket_ends_the_session()
+    {
+        using var wire = host.Wire();
+        using var ws = await wire.ConnectAsync("EIO=4&transport=websocket");
+        var sid = SidOf((await wire.ReceiveAsync(ws)).Text);
+
+        await wire.SendTextAsync(ws, "1");
+
+        Assert.Equal(("transport close", null), await host.Probe.ClosedAsync(sid));
+        Assert.Equal(WebSocketCloseStatus.NormalClosure, await EioWire.WaitForCloseAsync(ws));
+    }
+
+    [Fact]
     public async Task Upgrade_probe_noop_to_the_pending_get_then_upgrade_flushes_the_buffer_on_the_websocket()
     {
         using var wire = host.Wire();
