@@ -27,6 +27,8 @@ public sealed class NewsClient : IDisposable
 {
     private readonly SocketIOClient.SocketIO _socket;
     private readonly Action<string> _print;
+    private readonly SemaphoreSlim _sending = new(1, 1);
+    private bool _leaving;
     private TaskCompletionSource _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public NewsClient(Uri server, NewsTransport transport, Action<string> print, TimeSpan? reconnectionDelay = null)
@@ -45,14 +47,31 @@ public sealed class NewsClient : IDisposable
         ((SystemTextJsonSerializer)_socket.JsonSerializer).OptionsProvider = () => new JsonSerializerOptions(JsonSerializerDefaults.Web);
 
         // Handlers before ConnectAsync (SocketIOClient keeps one handler per event name).
+        // Handlers are async void (On takes an Action): an exception in one would end the process, so they catch.
         _socket.On("news", async response =>
         {
-            var data = response.GetValue<string>();
-            _print($"news: {data}");
-            await _socket.EmitAsync("reply", "Hello Node.JS");
+            try
+            {
+                _print($"news: {response.GetValue<string>()}");
+                await EmitAsync("reply", "Hello Node.JS");
+            }
+            catch (Exception e)
+            {
+                _print($"오류: reply를 보내지 못했습니다. {e.Message}");
+            }
         });
         // The server asks with emitWithAck; whatever goes to the callback is the answer.
-        _socket.On("whoAreYou", async response => await response.CallbackAsync("C# 콘솔 클라이언트입니다."));
+        _socket.On("whoAreYou", async response =>
+        {
+            try
+            {
+                await response.CallbackAsync("C# 콘솔 클라이언트입니다.");
+            }
+            catch (Exception e)
+            {
+                _print($"오류: 대답하지 못했습니다. {e.Message}");
+            }
+        });
 
         _socket.OnConnected += (_, _) =>
         {
@@ -83,11 +102,51 @@ public sealed class NewsClient : IDisposable
     public async Task<string> AskAsync(string question, CancellationToken cancellationToken = default)
     {
         var answer = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await _socket.EmitAsync("question", cancellationToken, response => answer.TrySetResult(response.GetValue<string>()), question);
+        await _sending.WaitAsync(cancellationToken);
+        try
+        {
+            await _socket.EmitAsync("question", cancellationToken, response => answer.TrySetResult(response.GetValue<string>()), question);
+        }
+        finally
+        {
+            _sending.Release();
+        }
         return await answer.Task.WaitAsync(cancellationToken);
     }
 
-    public Task DisconnectAsync() => _socket.DisconnectAsync();
+    // One emit at a time, and none once we leave. Over long-polling each emit of SocketIOClient is a POST of its own;
+    // an Engine.IO server (Node's too) refuses a POST while another is in progress ("data request overlap"), and an
+    // emit racing DisconnectAsync fails inside SocketIOClient (a NullReferenceException).
+    private async Task EmitAsync(string eventName, string data)
+    {
+        await _sending.WaitAsync();
+        try
+        {
+            if (!_leaving) await _socket.EmitAsync(eventName, data);
+        }
+        finally
+        {
+            _sending.Release();
+        }
+    }
 
-    public void Dispose() => _socket.Dispose();
+    public async Task DisconnectAsync()
+    {
+        await _sending.WaitAsync();
+        try
+        {
+            _leaving = true;
+            await _socket.DisconnectAsync();
+        }
+        finally
+        {
+            _sending.Release();
+        }
+    }
+
+    public void Dispose()
+    {
+        _socket.Dispose();
+        _sending.Dispose();
+    }
 }
