@@ -1,0 +1,135 @@
+using System.Text.Json;
+using Realtime.Testing;
+
+namespace Realtime.SocketIO.Tests.Interop;
+
+/// <summary>
+/// The official Node client, socket.io-client 4.8.4 (node/sio-session.mjs), against this server: with its default
+/// transports (polling, then the upgrade to WebSocket), WebSocket only and polling only. One session exchanges events,
+/// acknowledgements both ways and binary both ways, and joins /goods on the same connection.
+/// </summary>
+public sealed class NodeClientTests
+{
+    public record Greeting(string Name, int Count);
+
+    [Theory]
+    [InlineData("default", "polling", "websocket")]
+    [InlineData("websocket", "websocket", "websocket")]
+    [InlineData("polling", "polling", "polling")]
+    public async Task The_official_node_client_runs_a_whole_session(string mode, string connectsOver, string exchangesOver)
+    {
+        var server = new Transcript();
+        await using var host = await InteropHost.StartAsync(io => Configure(io, server));
+
+        var lines = await NodeScript.RunAsync("sio-session.mjs", [host.BaseAddress.ToString(), mode]);
+        var seen = lines.ToDictionary(l => l.GetProperty("event").GetString()!);
+        var all = string.Join("\n", lines);
+
+        Assert.DoesNotContain("error", seen.Keys);
+        var connect = seen["connect"];
+        Assert.Equal(connectsOver, connect.GetProperty("openedOver").GetString());
+        Assert.Equal(mode == "default", seen.ContainsKey("upgrade"));
+        // Everything after the connect (and the upgrade, by default) travelled over one transport.
+        Assert.All(lines.Where(l => l.TryGetProperty("transport", out _) && l.GetProperty("event").GetString() != "upgrade"),
+            l => Assert.Equal(exchangesOver, l.GetProperty("transport").GetString()));
+
+        Assert.Equal(new Greeting("김철수님", 2), seen["hello-back"].GetProperty("greeting").Deserialize<Greeting>(JsonSerializerOptions.Web));
+        Assert.Equal("서버의 답: \"잘 들리나요?\" 잘 받았습니다.", seen["question-ack"].GetProperty("answer").GetString());
+        Assert.Equal("누구세요?", seen["whoAreYou"].GetProperty("question").GetString());
+        Assert.Equal("Node 클라이언트입니다. (누구세요?)", seen["interviewed"].GetProperty("answer").GetString());
+
+        var download = seen["download"];
+        Assert.Equal("photo.bin", download.GetProperty("name").GetString());
+        Assert.Equal(1000, download.GetProperty("length").GetInt32());
+        Assert.True(download.GetProperty("reversed").GetBoolean(), all);
+        Assert.True(seen["checksum-ack"].GetProperty("same").GetBoolean(), all);
+        Assert.Equal(1000, seen["checksum-ack"].GetProperty("length").GetInt32());
+
+        var goods = seen["goods-connect"];
+        Assert.Equal("/goods", goods.GetProperty("nsp").GetString());
+        Assert.True(goods.GetProperty("sameManager").GetBoolean());
+        Assert.True(goods.GetProperty("otherId").GetBoolean());
+        Assert.Equal("사과 주문 완료 (/goods)", seen["buy-ack"].GetProperty("answer").GetString());
+
+        Assert.Equal("io client disconnect", seen["disconnect"].GetProperty("reason").GetString());
+        Assert.Equal("io client disconnect", seen["goods-disconnect"].GetProperty("reason").GetString());
+        Assert.Equal("forced close", seen["engine-close"].GetProperty("reason").GetString());
+
+        // The server side: the bytes arrived intact in a byte[] parameter, over the expected transport, and both
+        // sockets left as the client asked.
+        await server.WaitForText("disconnect / client namespace disconnect");
+        Assert.Contains($"connection / over {connectsOver} (id {connect.GetProperty("id").GetString()})", server.Lines);
+        Assert.Contains($"upload photo.bin 1000 bytes, same as sent: True, over {exchangesOver}", server.Lines);
+        Assert.Contains("disconnect /goods client namespace disconnect", server.Lines);
+    }
+
+    /// <summary>
+    /// The default session as the Node client saw it, and as the server's handlers saw it. Deterministic: the script
+    /// waits for the upgrade before its first emit and awaits each answer before the next step.
+    /// </summary>
+    [Fact]
+    public async Task Snapshot_of_a_session_that_starts_with_polling_and_upgrades()
+    {
+        var server = new Transcript();
+        await using var host = await InteropHost.StartAsync(io => Configure(io, server));
+
+        var lines = await NodeScript.RunAsync("sio-session.mjs", [host.BaseAddress.ToString(), "default"]);
+        await server.WaitForText("disconnect / client namespace disconnect");
+
+        var scrubber = Scrubber.Default();
+        scrubber.Id(lines[0].GetProperty("id").GetString()!, "socket");
+        var transcript = new Transcript();
+        transcript.Section("what the Node client printed, in order (node/sio-session.mjs default)");
+        foreach (var line in lines) transcript.Add(line.GetRawText());
+        transcript.Section("what the server's handlers saw, in order");
+        foreach (var line in server.Lines) transcript.Add(line);
+        Snapshot.Match(transcript.ToString(), scrubber);
+    }
+
+    /// <summary>What sio-session.mjs talks to; every handler writes what it saw into <paramref name="server"/>.</summary>
+    private static void Configure(SocketIOServer io, Transcript server)
+    {
+        io.On("connection", socket =>
+        {
+            server.Add($"connection / over {socket.Conn.Transport} (id {socket.Id})");
+            socket.On("hello", (Greeting greeting) =>
+            {
+                server.Add($"hello {greeting} over {socket.Conn.Transport}");
+                socket.Emit("hello-back", greeting with { Name = greeting.Name + "님", Count = greeting.Count + 1 });
+            });
+            socket.On("question", (string question) =>
+            {
+                server.Add($"question {question} over {socket.Conn.Transport}");
+                return $"서버의 답: \"{question}\" 잘 받았습니다.";
+            });
+            socket.On("interview-me", async () =>
+            {
+                var answer = await socket.Timeout(Wait.DefaultTimeout).EmitWithAckAsync<string>("whoAreYou", "누구세요?");
+                server.Add($"whoAreYou answered: {answer}");
+                socket.Emit("interviewed", answer);
+            });
+            socket.On("upload", (string name, byte[] data) =>
+            {
+                var sent = Enumerable.Range(0, 1000).Select(i => (byte)(i * 7));
+                server.Add($"upload {name} {data.Length} bytes, same as sent: {data.SequenceEqual(sent)}, over {socket.Conn.Transport}");
+                socket.Emit("download", name, data.Reverse().ToArray());
+            });
+            socket.On("checksum", (byte[] data) =>
+            {
+                server.Add($"checksum {data.Length} bytes");
+                return new { length = data.Length, data };
+            });
+            socket.On("disconnect", (string reason) => server.Add($"disconnect / {reason}"));
+        });
+        io.Of("/goods").On("connection", socket =>
+        {
+            server.Add($"connection /goods over {socket.Conn.Transport}");
+            socket.On("buy", (string item) =>
+            {
+                server.Add($"buy {item}");
+                return $"{item} 주문 완료 ({socket.Nsp.Name})";
+            });
+            socket.On("disconnect", (string reason) => server.Add($"disconnect /goods {reason}"));
+        });
+    }
+}
