@@ -2,8 +2,8 @@ namespace Realtime.EngineIO;
 
 /// <summary>
 /// A way packets travel between one client and its <see cref="EngineIOSocket"/> (Node's <c>Transport</c>).
-/// Members ending in nothing special but documented "locked" are called with <see cref="EngineIOSocket.Gate"/> held;
-/// they never block and never raise application events.
+/// Members documented "(locked)" are called with <see cref="EngineIOSocket.Gate"/> held: they never block and never
+/// raise application events.
 /// </summary>
 internal abstract class EngineTransport(EngineIOSocket socket, EngineIOServer server)
 {
