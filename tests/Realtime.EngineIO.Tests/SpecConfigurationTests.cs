@@ -88,6 +88,18 @@ public sealed class SpecConfigurationTests(ConformanceFixture host) : IClassFixt
         Assert.Equal("{\"code\":1,\"message\":\"Session ID unknown\"}", await response.Content.ReadAsStringAsync());
     }
 
+    [Fact]
+    public async Task Without_a_pong_a_websocket_session_is_closed_with_ping_timeout()
+    {
+        using var wire = host.Wire();
+        using var ws = await wire.ConnectAsync("EIO=4&transport=websocket");
+        var sid = WebSocketAndUpgradeTests.SidOf((await wire.ReceiveAsync(ws)).Text);
+
+        Assert.Equal("2", (await wire.ReceiveAsync(ws)).Text); // not answered
+        Assert.Equal(WebSocketCloseStatus.NormalClosure, await EioWire.WaitForCloseAsync(ws));
+        Assert.Equal(("ping timeout", null), await host.Probe.ClosedAsync(sid));
+    }
+
     [Theory]
     [InlineData("GET", "EIO=4", 400, 0, "Transport unknown")]
     [InlineData("GET", "EIO=4&transport=foo", 400, 0, "Transport unknown")]
