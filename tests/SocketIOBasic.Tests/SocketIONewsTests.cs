@@ -16,7 +16,7 @@ public sealed class SocketIONewsTests
     {
         await using var server = await SocketIONewsServer.StartAsync(intervalMs: 20);
         await using var node = SocketIONode.Start("news-client.mjs", [server.BaseAddress.ToString(), "--news", "2"]);
-        await node.ExitedAsync();
+        await node.WaitFor("disconnect ");
         await server.Steps.WaitForText("클라이언트가 접속을 해제했습니다.");
 
         // The default transports: the session starts with HTTP long-polling (it may upgrade before the client leaves).

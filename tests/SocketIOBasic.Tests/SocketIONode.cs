@@ -58,9 +58,6 @@ public sealed class SocketIONode : IAsyncDisposable
         await _process.StandardInput.FlushAsync();
     }
 
-    /// <summary>Waits for the script to exit by itself (e.g. after <c>--news N</c>).</summary>
-    public Task ExitedAsync() => Wait.For(_process.WaitForExitAsync(), "the Node script to exit");
-
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)
