@@ -10,8 +10,6 @@ namespace Realtime.SocketIO.Tests.Interop;
 /// </summary>
 public sealed class NodeClientTests
 {
-    public record Greeting(string Name, int Count);
-
     [Theory]
     [InlineData("default", "polling", "websocket")]
     [InlineData("websocket", "websocket", "websocket")]
@@ -19,7 +17,7 @@ public sealed class NodeClientTests
     public async Task The_official_node_client_runs_a_whole_session(string mode, string connectsOver, string exchangesOver)
     {
         var server = new Transcript();
-        await using var host = await InteropHost.StartAsync(io => Configure(io, server));
+        await using var host = await InteropHost.StartAsync(io => SessionServer.Configure(io, server));
 
         var lines = await NodeScript.RunAsync("sio-session.mjs", [host.BaseAddress.ToString(), mode]);
         var seen = lines.ToDictionary(l => l.GetProperty("event").GetString()!);
@@ -71,7 +69,7 @@ public sealed class NodeClientTests
     public async Task Snapshot_of_a_session_that_starts_with_polling_and_upgrades()
     {
         var server = new Transcript();
-        await using var host = await InteropHost.StartAsync(io => Configure(io, server));
+        await using var host = await InteropHost.StartAsync(io => SessionServer.Configure(io, server));
 
         var lines = await NodeScript.RunAsync("sio-session.mjs", [host.BaseAddress.ToString(), "default"]);
         await server.WaitForText("disconnect / client namespace disconnect");
@@ -84,52 +82,5 @@ public sealed class NodeClientTests
         transcript.Section("what the server's handlers saw, in order");
         foreach (var line in server.Lines) transcript.Add(line);
         Snapshot.Match(transcript.ToString(), scrubber);
-    }
-
-    /// <summary>What sio-session.mjs talks to; every handler writes what it saw into <paramref name="server"/>.</summary>
-    private static void Configure(SocketIOServer io, Transcript server)
-    {
-        io.On("connection", socket =>
-        {
-            server.Add($"connection / over {socket.Conn.Transport} (id {socket.Id})");
-            socket.On("hello", (Greeting greeting) =>
-            {
-                server.Add($"hello {greeting} over {socket.Conn.Transport}");
-                socket.Emit("hello-back", greeting with { Name = greeting.Name + "님", Count = greeting.Count + 1 });
-            });
-            socket.On("question", (string question) =>
-            {
-                server.Add($"question {question} over {socket.Conn.Transport}");
-                return $"서버의 답: \"{question}\" 잘 받았습니다.";
-            });
-            socket.On("interview-me", async () =>
-            {
-                var answer = await socket.Timeout(Wait.DefaultTimeout).EmitWithAckAsync<string>("whoAreYou", "누구세요?");
-                server.Add($"whoAreYou answered: {answer}");
-                socket.Emit("interviewed", answer);
-            });
-            socket.On("upload", (string name, byte[] data) =>
-            {
-                var sent = Enumerable.Range(0, 1000).Select(i => (byte)(i * 7));
-                server.Add($"upload {name} {data.Length} bytes, same as sent: {data.SequenceEqual(sent)}, over {socket.Conn.Transport}");
-                socket.Emit("download", name, data.Reverse().ToArray());
-            });
-            socket.On("checksum", (byte[] data) =>
-            {
-                server.Add($"checksum {data.Length} bytes");
-                return new { length = data.Length, data };
-            });
-            socket.On("disconnect", (string reason) => server.Add($"disconnect / {reason}"));
-        });
-        io.Of("/goods").On("connection", socket =>
-        {
-            server.Add($"connection /goods over {socket.Conn.Transport}");
-            socket.On("buy", (string item) =>
-            {
-                server.Add($"buy {item}");
-                return $"{item} 주문 완료 ({socket.Nsp.Name})";
-            });
-            socket.On("disconnect", (string reason) => server.Add($"disconnect /goods {reason}"));
-        });
     }
 }

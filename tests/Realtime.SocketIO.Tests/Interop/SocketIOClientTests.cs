@@ -15,8 +15,6 @@ public sealed class SocketIOClientTests : IAsyncLifetime
 {
     private readonly List<InteropHost> _hosts = [];
     private readonly List<SocketIOClient.SocketIO> _clients = [];
-    public record Greeting(string Name, int Count);
-
     [Theory]
     [InlineData("polling")]
     [InlineData("websocket")]
