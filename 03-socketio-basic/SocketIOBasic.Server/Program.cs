@@ -29,7 +29,7 @@ io.On("connection", socket =>                              // 웹 소켓 연결 
     var sent = 0;
     var interval = new Timer(_ =>
     {
-        socket.Data["news"] = Interlocked.Increment(ref sent);   // how many news this socket was sent
+        socket.Data["news"] = Interlocked.Increment(ref sent);   // how many so far (the tests read it)
         socket.Emit("news", "Hello Socket.IO");
     }, null, every, every);
 
