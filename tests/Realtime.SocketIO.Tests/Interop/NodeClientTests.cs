@@ -83,4 +83,89 @@ public sealed class NodeClientTests
         foreach (var line in server.Lines) transcript.Add(line);
         Snapshot.Match(transcript.ToString(), scrubber);
     }
+
+    [Theory]
+    [InlineData("polling")]
+    [InlineData("websocket")]
+    public async Task Bursts_of_text_and_binary_packets_arrive_complete_and_in_order_both_ways(string transport)
+    {
+        const int count = 200;
+        var received = new List<(int Index, string Kind)>();
+        var intact = true;
+        await using var host = await InteropHost.StartAsync(io => io.On("connection", socket =>
+        {
+            socket.On("in", (SocketIOArgs args) =>
+            {
+                var i = args.Get<int>(0);
+                var ok = i % 3 == 0 ? args.Get<byte[]>(1)!.SequenceEqual(new byte[] { (byte)i, 0x00, 0xff }) : args.Get<string>(1) == $"메시지 {i} 😀";
+                lock (received) { received.Add((i, i % 3 == 0 ? "binary" : "text")); intact &= ok; }
+            });
+            socket.On("tally", () =>
+            {
+                lock (received) return new { count = received.Count, inOrder = received.Select(r => r.Index).SequenceEqual(Enumerable.Range(0, received.Count)), intact };
+            });
+            socket.On("send-burst", (int n) =>
+            {
+                for (var i = 0; i < n; i++)
+                {
+                    if (i % 3 == 0) socket.Emit("seq", i, new byte[] { (byte)i, 0x00, 0xff });
+                    else socket.Emit("seq", i, $"메시지 {i} 😀");
+                }
+            });
+        }));
+
+        var lines = await NodeScript.RunAsync("sio-burst.mjs", [host.BaseAddress.ToString(), transport, count.ToString()]);
+        var seen = lines.ToDictionary(l => l.GetProperty("event").GetString()!);
+
+        Assert.False(seen.ContainsKey("error"), string.Join("\n", lines));
+        var atServer = seen["server-received"];
+        Assert.Equal(count, atServer.GetProperty("count").GetInt32());
+        Assert.True(atServer.GetProperty("inOrder").GetBoolean());
+        Assert.True(atServer.GetProperty("intact").GetBoolean());
+        var atClient = seen["client-received"];
+        Assert.Equal(transport, atClient.GetProperty("transport").GetString());
+        Assert.Equal(count, atClient.GetProperty("count").GetInt32());
+        Assert.True(atClient.GetProperty("inOrder").GetBoolean());
+        Assert.True(atClient.GetProperty("intact").GetBoolean());
+    }
+
+    [Theory]
+    [InlineData("polling")]
+    [InlineData("websocket")]
+    public async Task A_refusal_carries_its_data_and_a_server_disconnect_is_not_retried(string transport)
+    {
+        var server = new Transcript();
+        await using var host = await InteropHost.StartAsync(io =>
+        {
+            io.Use(async (socket, next) =>
+            {
+                if (socket.Handshake.Auth.TryGetProperty("token", out var token) && token.GetString() == "good")
+                {
+                    await next();
+                    return;
+                }
+                throw new SocketIOConnectException("not authorized", new { content = "토큰을 확인하세요" });
+            });
+            io.On("connection", socket =>
+            {
+                server.Add("connection");
+                socket.On("kick-me", () => socket.Disconnect());
+                socket.On("disconnect", (string reason) => server.Add($"disconnect {reason}"));
+            });
+        });
+
+        var lines = await NodeScript.RunAsync("sio-refusal.mjs", [host.BaseAddress.ToString(), transport]);
+        var seen = lines.ToDictionary(l => l.GetProperty("event").GetString()!);
+
+        Assert.False(seen.ContainsKey("error"), string.Join("\n", lines));
+        var error = seen["connect_error"];
+        Assert.Equal("not authorized", error.GetProperty("message").GetString());
+        Assert.Equal("토큰을 확인하세요", error.GetProperty("data").GetProperty("content").GetString());
+        Assert.False(error.GetProperty("active").GetBoolean());      // a refusal by the server is final
+        Assert.Equal(transport, seen["connect"].GetProperty("transport").GetString());
+        Assert.Equal("io server disconnect", seen["disconnect"].GetProperty("reason").GetString());
+        Assert.False(seen["disconnect"].GetProperty("active").GetBoolean());
+        await server.WaitForText("disconnect ");
+        Assert.Equal(["connection", "disconnect server namespace disconnect"], server.Lines);
+    }
 }
