@@ -25,7 +25,7 @@ public sealed class SocketIOBrowserTests(BrowserFixture browser) : IClassFixture
         var ids = new Dictionary<Person, string>();
         foreach (var person in everyone)
         {
-            await person.Page.GotoAsync(app.BaseAddress + "/");
+            await person.Page.GotoAsync(app.BaseAddress.ToString());
             await Expect(person.Page.Locator("#rooms")).Not.ToHaveTextAsync("-");   // connected, socket.rooms shown
             ids[person] = (await person.Page.Locator("#my-id").TextContentAsync())!;
             await Expect(person.Page.Locator("#rooms")).ToHaveTextAsync($"[\"{ids[person]}\"]");
@@ -92,7 +92,7 @@ public sealed class SocketIOBrowserTests(BrowserFixture browser) : IClassFixture
         var page = person.Page;
         var webSockets = new List<string>();
         page.WebSocket += (_, socket) => { lock (webSockets) webSockets.Add(socket.Url); };
-        await page.GotoAsync(app.BaseAddress + "/");
+        await page.GotoAsync(app.BaseAddress.ToString());
 
         await Expect(page.Locator("#same-connection")).ToHaveTextAsync("세 네임스페이스, 연결 하나: socket.io.engine.id가 모두 같습니다.");
         var engineIds = new[] { "#engine-main", "#engine-goods", "#engine-user" };
