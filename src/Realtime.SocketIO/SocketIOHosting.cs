@@ -52,6 +52,7 @@ namespace Microsoft.AspNetCore.Builder
             if (server is null || Mapped.Contains(server))
                 server = new SocketIOServer(new SocketIOServerOptions(), services.GetService<ILoggerFactory>(), services, services.GetService<TimeProvider>());
             Mapped.Add(server);
+            server.Engine.ApplicationServices ??= services;   // socket.Conn.RequestServices: the app's services
 
             if (path is not null) server.Options.Path = path;
             configure?.Invoke(server.Options);

@@ -1,10 +1,11 @@
 using Realtime.EngineIO;
+using Realtime.SocketIO;
 
-namespace Realtime.SocketIO.Tests;
+namespace ConformanceHost;
 
 /// <summary>
 /// The Socket.IO part of the conformance host (PROTOCOL.md, "Conformance host"): what the published socket.io-protocol
-/// test suite expects of a server. The raw-wire tests run against exactly this; tests/ConformanceHost calls it too.
+/// test suite expects of a server. Program.cs serves it at /socket.io/, and the Socket.IO raw-wire tests run against exactly this.
 /// </summary>
 public static class ConformanceSocketIO
 {

@@ -1,5 +1,6 @@
 // The server the published Engine.IO / Socket.IO protocol test suites expect (PROTOCOL.md, "Conformance host"),
 // on one port: dotnet run --project tests/ConformanceHost -c Release -- --urls http://127.0.0.1:3000
+using ConformanceHost;
 using Realtime.EngineIO;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -15,12 +16,16 @@ builder.Services.AddEngineIO(options =>
     options.Cors = EngineCorsOptions.AnyOrigin();
 });
 
+// ---- Socket.IO: /socket.io/ with the suites' options (its own EngineIOServer; the echo endpoint's options are separate).
+builder.Services.AddSocketIO(ConformanceSocketIO.ConfigureOptions);
+
 var app = builder.Build();
 
 var engine = app.MapEngineIO("/engine.io");
 engine.Connection += socket => socket.Message += (sender, message) => sender.Send(message);
 
-// ---- Socket.IO: /socket.io/ (added by the Socket.IO layer).
+// ---- Socket.IO: "auth" on connection, "message" → "message-back", "message-with-ack" → ack, /custom, nothing else.
+ConformanceSocketIO.Configure(app.MapSocketIO("/socket.io"));
 
 app.Run();
 
