@@ -1,4 +1,5 @@
 using GifChat.Data;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -28,16 +29,22 @@ public sealed class GifChatServer : IAsyncDisposable
     public string Url(string path) => new Uri(BaseAddress, path).ToString();
     public string UploadsFolder => Path.Combine(_folder, "uploads");
 
-    public static async Task<GifChatServer> StartAsync(Transcript? log = null)
+    /// <param name="clock">A clock whose empty-room waits the test ends (then the wait is the default 2 s).</param>
+    public static async Task<GifChatServer> StartAsync(Transcript? log = null, TimeProvider? clock = null)
     {
         var folder = Path.Combine(Path.GetTempPath(), "gif-chat-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
-        var app = await RunningApp<Program>.StartAsync(new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>
         {
             ["GifChat:Database"] = Path.Combine(folder, "gifchat.db"),
             ["GifChat:Uploads"] = Path.Combine(folder, "uploads"),
-            ["GifChat:EmptyRoomGrace"] = "00:00:00.050",
-        }, log);
+        };
+        if (clock is null)
+        {
+            settings["GifChat:EmptyRoomGrace"] = "00:00:00.050";
+        }
+        var app = await RunningApp<Program>.StartAsync(settings, log,
+            configure: clock is null ? null : b => b.ConfigureTestServices(s => s.AddSingleton<TimeProvider>(clock)));
         return new GifChatServer(app, folder);
     }
 

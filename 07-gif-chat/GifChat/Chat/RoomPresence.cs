@@ -3,6 +3,14 @@ namespace GifChat;
 /// <summary>Someone in a room: their socket on <c>/chat</c> and their colour.</summary>
 public sealed record Member(string SocketId, string User);
 
+public enum JoinResult
+{
+    Joined,
+    Full,
+    /// <summary>The room emptied and is being removed: too late to come in.</summary>
+    Removed,
+}
+
 /// <summary>
 /// Who is in which room right now, in the order they came in. The book counted the adapter's room size; a list of
 /// members also gives the participant list and the next owner (the book's 12.7.1 exercises), and it lets the
@@ -12,6 +20,7 @@ public sealed class RoomPresence
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<int, List<Member>> _rooms = [];
+    private readonly HashSet<int> _removed = [];   // ids are never reused (SQLite AUTOINCREMENT)
 
     public int Count(int roomId)
     {
@@ -29,25 +38,41 @@ public sealed class RoomPresence
         }
     }
 
-    /// <summary>Adds the member unless the room already holds <paramref name="max"/> people.</summary>
-    public bool TryJoin(int roomId, Member member, int max)
+    /// <summary>Adds the member unless the room already holds <paramref name="max"/> people or is being removed.</summary>
+    public JoinResult TryJoin(int roomId, Member member, int max)
     {
         lock (_gate)
         {
+            if (_removed.Contains(roomId))
+            {
+                return JoinResult.Removed;
+            }
             if (!_rooms.TryGetValue(roomId, out var members))
             {
                 _rooms[roomId] = members = [];
             }
             if (members.Any(m => m.SocketId == member.SocketId))
             {
-                return true;
+                return JoinResult.Joined;
             }
             if (members.Count >= max)
             {
-                return false;
+                return JoinResult.Full;
             }
             members.Add(member);
-            return true;
+            return JoinResult.Joined;
+        }
+    }
+
+    /// <summary>
+    /// Marks an empty room as removed, in one step with checking that it is empty, so nobody can join it between the
+    /// check and the deletion. False if someone is in it (or it was already marked).
+    /// </summary>
+    public bool TryMarkRemoved(int roomId)
+    {
+        lock (_gate)
+        {
+            return !_rooms.ContainsKey(roomId) && _removed.Add(roomId);
         }
     }
 

@@ -31,7 +31,8 @@ public sealed class ChatSockets(
     ILogger<ChatSockets> logger)
 {
     private const string SystemUser = "system";
-    private readonly ConcurrentDictionary<int, CancellationTokenSource> _pendingRemovals = new();
+    private readonly ConcurrentDictionary<int, long> _pendingRemovals = new();   // room id → the latest "last one out"
+    private long _removalTickets;
     private SocketIOServer io = null!;
 
     /// <summary>Sets up both namespaces on the server <c>app.MapSocketIO</c> returned.</summary>
@@ -97,20 +98,25 @@ public sealed class ChatSockets(
                 ack(new { error = "wrong-password" });
                 return;
             }
-            if (seat.Room == room.Id)
+            if (seat.Room is { } joined)
             {
-                ack(new { ok = true });
+                ack(joined == room.Id ? new { ok = true } : new { error = "one-room-per-connection" });
                 return;
             }
-            if (!seat.Socket.Connected || !presence.TryJoin(room.Id, new Member(seat.Socket.Id, seat.User), room.Max))
+            if (!seat.Socket.Connected)
             {
-                ack(new { error = "full" });
-                return;
+                return;   // it disconnected while this join waited
             }
-            if (_pendingRemovals.TryRemove(room.Id, out var removal))
+            switch (presence.TryJoin(room.Id, new Member(seat.Socket.Id, seat.User), room.Max))
             {
-                await removal.CancelAsync();   // someone came back before the empty room was removed
+                case JoinResult.Full:
+                    ack(new { error = "full" });
+                    return;
+                case JoinResult.Removed:
+                    ack(new { error = "not-found" });
+                    return;
             }
+            _pendingRemovals.TryRemove(room.Id, out _);   // someone came back before the empty room was removed
             seat.Room = room.Id;
             var name = ChatEvents.RoomName(room.Id);
             seat.Socket.Join(name);
@@ -205,41 +211,40 @@ public sealed class ChatSockets(
 
     /// <summary>
     /// The last member left: after a short wait (a reload is a leave and a join), delete the room, its chats and GIF
-    /// files, and tell the lobby. The book did this with an HTTP DELETE to a hard-coded http://localhost:8005.
+    /// files, and tell the lobby, unless someone joined meanwhile. The book did this with an HTTP DELETE to a
+    /// hard-coded http://localhost:8005.
     /// </summary>
     private void RemoveWhenStillEmpty(int roomId)
     {
-        var cancel = CancellationTokenSource.CreateLinkedTokenSource(lifetime.ApplicationStopping);
-        _pendingRemovals.AddOrUpdate(roomId, cancel, (_, previous) => { previous.Cancel(); return cancel; });
-        _ = RemoveLaterAsync(roomId, cancel);
+        var ticket = Interlocked.Increment(ref _removalTickets);
+        _pendingRemovals[roomId] = ticket;
+        _ = RemoveLaterAsync(roomId, ticket);
     }
 
-    private async Task RemoveLaterAsync(int roomId, CancellationTokenSource cancel)
+    private async Task RemoveLaterAsync(int roomId, long ticket)
     {
+        var ct = lifetime.ApplicationStopping;
         try
         {
-            await Task.Delay(options.Value.EmptyRoomGrace, clock, cancel.Token);
-            if (presence.Count(roomId) > 0)
+            await Task.Delay(options.Value.EmptyRoomGrace, clock, ct);
+            // Still this removal's turn (nobody joined, and no later "last one out" restarted the wait), still empty?
+            if (!_pendingRemovals.TryRemove(KeyValuePair.Create(roomId, ticket)) || !presence.TryMarkRemoved(roomId))
             {
+                logger.LogInformation("방 {RoomId}: 그사이 다시 들어온 사람이 있어 지우지 않습니다.", roomId);
                 return;
             }
-            var files = await rooms.DeleteAsync(roomId, cancel.Token);
+            var files = await rooms.DeleteAsync(roomId, ct);
             gifs.Delete(files);
             events.RemoveRoom(roomId);
             logger.LogInformation("방 제거 성공: {RoomId} (GIF {Count}개 삭제)", roomId, files.Count);
         }
         catch (OperationCanceledException)
         {
-            // someone joined again, or the app is stopping
+            // the app is stopping: the room stays in the database
         }
         catch (Exception e)
         {
             logger.LogError(e, "방 {RoomId}을(를) 지우지 못했습니다.", roomId);
-        }
-        finally
-        {
-            _pendingRemovals.TryRemove(KeyValuePair.Create(roomId, cancel));
-            cancel.Dispose();
         }
     }
 
