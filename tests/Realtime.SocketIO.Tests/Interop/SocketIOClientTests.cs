@@ -300,9 +300,37 @@ public sealed class SocketIOClientTests : IAsyncLifetime
         Assert.Equal(client.Id, secondId);
     }
 
-    private async Task<InteropHost> StartHostAsync(Action<SocketIOServer> configure, int port = 0)
+    /// <summary>
+    /// SocketIOClient's AutoUpgrade is not Engine.IO's upgrade: after the polling handshake it opens a second, fresh
+    /// session over WebSocket and joins the namespace there. The first session is never used again; the server closes
+    /// it when its pings go unanswered (ping timeout, shortened here).
+    /// </summary>
+    [Fact]
+    public async Task AutoUpgrade_opens_a_fresh_websocket_session_and_the_polling_one_times_out()
     {
-        var host = await InteropHost.StartAsync(configure, port);
+        var connections = new Transcript();
+        var host = await StartHostAsync(
+            io => io.On("connection", socket => connections.Add($"connection over {socket.Conn.Transport}, session {socket.Conn.Id}")),
+            options: o => { o.PingInterval = TimeSpan.FromMilliseconds(300); o.PingTimeout = TimeSpan.FromSeconds(2); });
+        var client = NewClient(host.BaseAddress, "polling", o => o.AutoUpgrade = true);
+
+        await ConnectAsync(client);
+        await host.Log.WaitForText("closed: ping timeout");
+
+        var opened = host.Log.Lines.Where(l => l.Contains(" opened over ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, opened.Count);
+        Assert.EndsWith("opened over polling", opened[0]);
+        Assert.EndsWith("opened over websocket", opened[1]);
+        var pollingSession = opened[0].Split(' ')[3];
+        var websocketSession = opened[1].Split(' ')[3];
+        Assert.Contains($"[log] Engine.IO session {pollingSession} closed: ping timeout", host.Log.Lines);
+        Assert.Equal([$"connection over websocket, session {websocketSession}"], connections.Lines);
+        Assert.True(client.Connected);                       // the WebSocket session answers its pings
+    }
+
+    private async Task<InteropHost> StartHostAsync(Action<SocketIOServer> configure, int port = 0, Action<SocketIOServerOptions>? options = null)
+    {
+        var host = await InteropHost.StartAsync(configure, port, options: options);
         _hosts.Add(host);
         return host;
     }
