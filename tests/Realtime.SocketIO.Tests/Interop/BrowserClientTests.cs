@@ -32,6 +32,46 @@ public sealed class BrowserClientTests(BrowserFixture browser) : IClassFixture<B
     }
 
     [Fact]
+    public async Task With_transports_polling_it_stays_on_long_polling()
+    {
+        var (lines, server) = await RunPageAsync("/?transports=polling");
+
+        Assert.Equal("open polling", lines[0]);
+        Assert.DoesNotContain(lines, l => l.StartsWith("upgrade", StringComparison.Ordinal));
+        AssertSession(lines, server, connectedOver: "polling", exchangedOver: "polling");
+    }
+
+    /// <summary>
+    /// As Node's server: a closed WebSocket is a "transport close"; a long-polling GET cut off before its answer is a
+    /// "transport error" (engine.io's "poll connection closed prematurely").
+    /// </summary>
+    [Theory]
+    [InlineData("polling", "transport error")]
+    [InlineData("websocket", "transport close")]
+    public async Task Closing_the_tab_disconnects_the_socket_on_the_server(string transport, string reason)
+    {
+        var server = new Transcript();
+        await using var host = await InteropHost.StartAsync(io => io.On("connection", socket =>
+        {
+            server.Add($"connection {socket.Id} over {socket.Conn.Transport}");
+            socket.On("disconnect", (string reason) => server.Add($"disconnect {reason}"));
+        }), endpoints: MapPages);
+        var person = await browser.NewPersonAsync("tester");
+        await using (person)
+        {
+            await person.Page.GotoAsync(new Uri(host.BaseAddress, $"/stay?transports={transport}").ToString());
+            await person.Console.WaitForText("[log] connect ");
+            await server.WaitForText("connection ");
+
+            await person.Page.CloseAsync();
+        }
+
+        await server.WaitForText("disconnect ");
+        var id = person.Console.Lines.Single(l => l.StartsWith("[log] connect ", StringComparison.Ordinal))["[log] connect ".Length..];
+        Assert.Equal([$"connection {id} over {transport}", $"disconnect {reason}"], server.Lines);
+    }
+
+    [Fact]
     public async Task The_esm_bundle_imported_as_a_module_connects_too()
     {
         var (lines, server) = await RunPageAsync("/esm");
@@ -79,6 +119,18 @@ public sealed class BrowserClientTests(BrowserFixture browser) : IClassFixture<B
     private static void MapPages(WebApplication app)
     {
         app.MapGet("/", () => Results.Content(Page("""<script src="/socket.io/socket.io.js"></script>""", "<script>", "</script>"), "text/html; charset=utf-8"));
+        app.MapGet("/stay", () => Results.Content("""
+            <!doctype html>
+            <html lang="ko">
+            <head><meta charset="utf-8"><title>stay</title><link rel="icon" href="data:,"><script src="/socket.io/socket.io.js"></script></head>
+            <body>
+            <script>
+            const socket = io({ transports: [new URLSearchParams(location.search).get("transports")] });
+            socket.on("connect", () => console.log("connect " + socket.id));
+            </script>
+            </body>
+            </html>
+            """, "text/html; charset=utf-8"));
         app.MapGet("/esm", () => Results.Content(Page("", """<script type="module">import { io } from "/socket.io/socket.io.esm.min.js";""", "</script>"), "text/html; charset=utf-8"));
     }
 
