@@ -81,6 +81,24 @@ public sealed class HeaderTests
         Snapshot.Match(wire.ToString(), SidScrubber());
     }
 
+    [Fact]
+    public async Task A_client_without_Origin_is_not_a_browser_page_and_the_Origin_check_lets_it_through()
+    {
+        // Console clients, curl, another server: no Origin header, no one else's cookies. CORS and the check are about pages.
+        await using var app = await RunningApp<api::Program>.StartAsync(new Dictionary<string, string?> { ["Cors:Mode"] = "both" });
+        using var http = app.CreateClient();
+        using var polling = await http.GetAsync("/socket.io/?EIO=4&transport=polling");
+        Assert.Equal(System.Net.HttpStatusCode.OK, polling.StatusCode);
+        Assert.StartsWith("0{\"sid\":", await polling.Content.ReadAsStringAsync());
+
+        using var socket = new System.Net.WebSockets.ClientWebSocket();
+        using var timeout = new CancellationTokenSource(Wait.DefaultTimeout);
+        await socket.ConnectAsync(new Uri($"ws://{app.BaseAddress.Authority}/socket.io/?EIO=4&transport=websocket"), timeout.Token);
+        Assert.Equal(System.Net.WebSockets.WebSocketState.Open, socket.State);
+        await socket.CloseOutputAsync(System.Net.WebSockets.WebSocketCloseStatus.NormalClosure, "", timeout.Token);
+        Assert.Equal(0, app.Log.Count(line => line.Contains("refused", StringComparison.Ordinal)));
+    }
+
     /// <summary>What the page does, in its order, from one origin; returns the one-line summary of the verdicts.</summary>
     private static async Task<string> RunAsAsync(CorsProbe probe, Transcript wire, string origin, string about)
     {
