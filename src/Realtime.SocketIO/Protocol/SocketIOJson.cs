@@ -202,6 +202,22 @@ internal sealed class JsElementConverter : JsonConverter<JsonElement>
 
     public static void WriteElement(Utf8JsonWriter writer, JsonElement value)
     {
+        // Fast path (the echo and chat case: a client's JSON sent on): text that is already in JSON.stringify's form
+        // is copied as is, without walking the tree or allocating its property names.
+        if (value.ValueKind is JsonValueKind.Object or JsonValueKind.Array or JsonValueKind.String or JsonValueKind.Number)
+        {
+            var raw = JsonMarshal.GetRawUtf8Value(value);
+            if (IsStringifyForm(raw))
+            {
+                writer.WriteRawValue(raw, skipInputValidation: true);
+                return;
+            }
+        }
+        WriteRewritten(writer, value);
+    }
+
+    private static void WriteRewritten(Utf8JsonWriter writer, JsonElement value)
+    {
         switch (value.ValueKind)
         {
             case JsonValueKind.Object:
@@ -209,13 +225,13 @@ internal sealed class JsElementConverter : JsonConverter<JsonElement>
                 foreach (var property in value.EnumerateObject())
                 {
                     writer.WritePropertyName(property.Name);
-                    WriteElement(writer, property.Value);
+                    WriteRewritten(writer, property.Value);
                 }
                 writer.WriteEndObject();
                 break;
             case JsonValueKind.Array:
                 writer.WriteStartArray();
-                foreach (var item in value.EnumerateArray()) WriteElement(writer, item);
+                foreach (var item in value.EnumerateArray()) WriteRewritten(writer, item);
                 writer.WriteEndArray();
                 break;
             case JsonValueKind.Number:
@@ -228,6 +244,60 @@ internal sealed class JsElementConverter : JsonConverter<JsonElement>
                 value.WriteTo(writer);
                 break;
         }
+    }
+
+    /// <summary>
+    /// True when <paramref name="json"/> (valid JSON, as parsed) is byte for byte what <c>JSON.stringify</c> would write
+    /// for it: compact (no whitespace outside strings), no escape sequences in strings (JSON.stringify may escape
+    /// differently: <c>\u00e9</c> becomes <c>é</c>), valid UTF-8, and every number already in JavaScript's form.
+    /// </summary>
+    internal static bool IsStringifyForm(ReadOnlySpan<byte> json)
+    {
+        var inString = false;
+        for (var i = 0; i < json.Length; i++)
+        {
+            var b = json[i];
+            if (inString)
+            {
+                if (b == '"') inString = false;
+                else if (b == '\\') return false;
+                continue;
+            }
+            if (b == '"')
+            {
+                inString = true;
+            }
+            else if (b is (byte)'-' or (>= (byte)'0' and <= (byte)'9'))
+            {
+                var end = i + 1;
+                while (end < json.Length && json[end] is (byte)'.' or (byte)'e' or (byte)'E' or (byte)'+' or (byte)'-' or (>= (byte)'0' and <= (byte)'9')) end++;
+                if (!IsJsNumberForm(json[i..end])) return false;
+                i = end - 1;
+            }
+            else if (b is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r')
+            {
+                return false;
+            }
+        }
+        return System.Text.Unicode.Utf8.IsValid(json);
+    }
+
+    /// <summary>True when the number token is written as JavaScript writes its value (<c>12</c>, <c>0.5</c>; not <c>1.0</c>, <c>-0</c>, <c>1E2</c>).</summary>
+    private static bool IsJsNumberForm(ReadOnlySpan<byte> token)
+    {
+        var digits = token[0] == '-' ? token[1..] : token;
+        // A plain integer of up to 15 digits is exact in a double and already in its shortest form ("-0" is not: 0).
+        if (digits.IsEmpty) return false;
+        if (digits.Length <= 15 && digits.IndexOfAnyExceptInRange((byte)'0', (byte)'9') < 0)
+            return digits[0] != '0' || (digits.Length == 1 && token.Length == 1);
+        if (!double.TryParse(token, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var value)) return false;
+        Span<char> text = stackalloc char[40];
+        if (!JsNumber.TryFormat(value, text, out var written) || written != token.Length) return false;
+        for (var i = 0; i < written; i++)
+        {
+            if (text[i] != token[i]) return false;
+        }
+        return true;
     }
 
     private static void WriteJsNumber(Utf8JsonWriter writer, JsonElement number)

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -107,7 +109,7 @@ public sealed class SocketIOPacketDecoder
         {
             try
             {
-                data = JsonSerializer.Deserialize<JsonElement>(text.AsSpan(i));
+                data = ParseJson(text.AsSpan(i));
             }
             catch (JsonException e)
             {
@@ -116,6 +118,28 @@ public sealed class SocketIOPacketDecoder
         }
         if (!IsPayloadValid(type, data)) throw new SocketIOParseException("invalid payload");
         return new SocketIOPacket(type, nsp, data, id);
+    }
+
+    /// <summary>
+    /// Parses one JSON value (nothing may follow it) into a <see cref="JsonElement"/> that owns a copy of its bytes.
+    /// Straight to <see cref="JsonElement.ParseValue"/>: the serializer adds nothing for a JsonElement.
+    /// </summary>
+    private static JsonElement ParseJson(ReadOnlySpan<char> json)
+    {
+        var max = Encoding.UTF8.GetMaxByteCount(json.Length);
+        byte[]? rented = null;
+        var utf8 = max <= 1024 ? stackalloc byte[1024] : (rented = ArrayPool<byte>.Shared.Rent(max));
+        try
+        {
+            var reader = new Utf8JsonReader(utf8[..Encoding.UTF8.GetBytes(json, utf8)]);
+            var element = JsonElement.ParseValue(ref reader);
+            reader.Read(); // throws JsonException if anything but whitespace follows the value
+            return element;
+        }
+        finally
+        {
+            if (rented is not null) ArrayPool<byte>.Shared.Return(rented);
+        }
     }
 
     /// <summary>The payload rules of socket.io-parser (<c>isPayloadValid</c>), stricter only in requiring a payload for EVENT and ACK.</summary>
