@@ -45,17 +45,25 @@ internal sealed class SocketIOConnection
         return messages;
     }
 
-    /// <summary>Queues a packet (and its attachments, atomically).</summary>
+    /// <summary>Queues a packet (and its attachments, atomically). A broadcast calls this once per receiver.</summary>
     public void Write(IReadOnlyList<EngineMessage> messages)
     {
-        if (!IsOpen) return;
+        // Only our own flag is checked here (no lock): Engine.IO drops what is sent once it is closing or closed.
+        if (Volatile.Read(ref _closed) != 0) return;
         if (messages.Count == 1) Engine.Send(messages[0]);
         else Engine.Send(messages);
     }
 
+    /// <summary>Queues a freshly encoded packet (one Engine.IO message unless it has attachments).</summary>
+    public void Write(SocketIOEncodedPacket encoded)
+    {
+        if (encoded.Attachments.Count == 0) WriteText(encoded.Text);
+        else Write(ToMessages(encoded));
+    }
+
     public void WriteText(string text)
     {
-        if (IsOpen) Engine.Send(EngineMessage.FromText(text));
+        if (Volatile.Read(ref _closed) == 0) Engine.Send(EngineMessage.FromText(text));
     }
 
     private void OnMessage(EngineIOSocket engine, EngineMessage message)

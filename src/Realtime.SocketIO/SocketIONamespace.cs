@@ -193,7 +193,7 @@ public class SocketIONamespace
         foreach (var handler in AllConnectionHandlers)
         {
             if (!socket.Connected) break;
-            socket.RunHandler(() => handler(socket), "connection");
+            socket.RunHandler(handler, socket, "connection");
         }
     }
 
