@@ -83,6 +83,41 @@ public sealed class SocketIOClientTests : IAsyncLifetime
     [Theory]
     [InlineData("polling")]
     [InlineData("websocket")]
+    public async Task Acknowledgements_carry_several_arguments_and_binary(string transport)
+    {
+        var clientAnswer = Signal<SocketIOArgs>();
+        var host = await StartHostAsync(io => io.On("connection", socket =>
+        {
+            // SocketIOAck answers with any number of arguments (Node: callback(a, b, c)).
+            socket.On("stats", (string name, SocketIOAck ack) => ack(name, 3, new { bytes = new byte[] { 1, 2, 3 } }));
+            socket.On("ask-for-bytes", async () =>
+            {
+                try { clientAnswer.TrySetResult(await socket.Timeout(Wait.DefaultTimeout).EmitWithAckAsync("give-bytes")); }
+                catch (Exception e) { clientAnswer.TrySetException(e); }
+            });
+        }));
+        var client = NewClient(host.BaseAddress, transport);
+        var callbackSent = Signal<Task>();
+        client.On("give-bytes", r => callbackSent.TrySetResult(r.CallbackAsync("bytes", new byte[] { 0xde, 0xad, 0xbe, 0xef })));
+        var stats = Signal<(string Name, int Count, byte[] Bytes)>();
+
+        await ConnectAsync(client);
+        await client.EmitAsync("stats", r => stats.TrySetResult((r.GetValue<string>(0), r.GetValue<int>(1), r.InComingBytes[0])), "photo");
+        await client.EmitAsync("ask-for-bytes");
+
+        var (name, count, bytes) = await Wait.For(stats.Task, "the stats acknowledgement");
+        Assert.Equal(("photo", 3), (name, count));
+        Assert.Equal([1, 2, 3], bytes);
+        await Wait.For(await Wait.For(callbackSent.Task, "give-bytes on the client"), "the client's callback to be sent");
+        var answer = await Wait.For(clientAnswer.Task, "the client's binary answer");
+        Assert.Equal(2, answer.Count);
+        Assert.Equal("bytes", answer.Get<string>(0));
+        Assert.Equal([0xde, 0xad, 0xbe, 0xef], answer.Get<byte[]>(1));
+    }
+
+    [Theory]
+    [InlineData("polling")]
+    [InlineData("websocket")]
     public async Task Binary_travels_both_ways_as_attachments(string transport)
     {
         byte[] photo = [.. Enumerable.Range(0, 1000).Select(i => (byte)(i * 7))];  // every byte value, 0x00 and 0xff included
