@@ -37,6 +37,15 @@ builder.Services.Configure<WebEncoderOptions>(o => o.TextEncoderSettings = new(U
 var app = builder.Build();
 await app.Services.CreateDatabaseAsync(database);
 
+app.UseStatusCodePages(async c =>                          // the book's 404 handler, as plain text
+{
+    var (request, response) = (c.HttpContext.Request, c.HttpContext.Response);
+    if (response.StatusCode == StatusCodes.Status404NotFound)
+    {
+        response.ContentType = "text/plain; charset=utf-8";
+        await response.WriteAsync($"{request.Method} {request.Path} 라우터가 없습니다.");
+    }
+});
 app.UseStaticFiles();                                       // wwwroot: main.css, lobby.js, chat.js
 app.UseStaticFiles(new StaticFileOptions                    // app.use('/gif', express.static('uploads'))
 {
@@ -45,6 +54,8 @@ app.UseStaticFiles(new StaticFileOptions                    // app.use('/gif', e
     OnPrepareResponse = c => c.Context.Response.Headers.XContentTypeOptions = "nosniff",
 });
 app.UseSession();
+// Every page visitor gets a colour. Socket.IO's requests are left alone: ChatSockets reads their session itself,
+// from the cookie that comes with the handshake (SocketSession: the book's wrap(sessionMiddleware)).
 app.UseWhen(c => !c.Request.Path.StartsWithSegments("/socket.io"), a => a.Use(Visitor.GiveColorAsync));
 app.MapRazorPages();                                        // GET /, GET|POST /room, GET|POST /room/{id}
 app.MapChatEndpoints();                                     // POST /room/{id}/chat, POST /room/{id}/gif

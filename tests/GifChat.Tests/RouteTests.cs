@@ -203,6 +203,18 @@ public sealed class RouteTests : IAsyncLifetime
         Assert.Equal(0, await _server.QueryAsync(db => db.Chats.CountAsync()));
     }
 
+    [Fact]
+    public async Task An_unknown_address_gets_the_books_404_message()
+    {
+        using var visitor = _server.NewVisitor();
+
+        using var response = await visitor.Http.GetAsync("/nothing/here");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("GET /nothing/here 라우터가 없습니다.", await response.Content.ReadAsStringAsync());
+        Assert.Equal("text/plain", response.Content.Headers.ContentType?.MediaType);
+    }
+
     private static string ExtractSession(string cookieHeader) =>
         cookieHeader.Split("; ").Single(c => c.StartsWith("gifchat.sid=", StringComparison.Ordinal));
 }
