@@ -1,3 +1,4 @@
+using System.Net.WebSockets;
 using Realtime.SocketIO;
 using Realtime.Testing;
 using SocketIOBasic.Client;
@@ -78,6 +79,22 @@ public sealed class SocketIONewsTests
         Assert.NotEqual(ids[0], ids[1]);
         Assert.Contains(ids[1], second.Steps.Lines.Single(l => l.Contains("새로운 클라이언트가 접속했습니다.", StringComparison.Ordinal)));
         Assert.Contains(node.Values("disconnect")[0], new[] { "transport close", "transport error" });
+    }
+
+    [Fact]
+    public async Task Behind_a_proxy_the_log_shows_the_forwarded_address_and_the_request_address()
+    {
+        await using var server = await SocketIONewsServer.StartAsync(intervalMs: 60_000);
+        using var socket = new ClientWebSocket();
+        socket.Options.SetRequestHeader("X-Forwarded-For", "203.0.113.7");   // what a reverse proxy adds
+        await socket.ConnectAsync(new Uri($"ws://{server.BaseAddress.Authority}/socket.io/?EIO=4&transport=websocket"), CancellationToken.None);
+        await socket.SendAsync("40"u8.ToArray(), WebSocketMessageType.Text, true, CancellationToken.None);
+
+        // (<ip>, <socket id>, <request ip>): the forwarded address first, the address of the request last.
+        await server.Steps.WaitFor(l => l.StartsWith("[log] 새로운 클라이언트가 접속했습니다. (203.0.113.7, ", StringComparison.Ordinal)
+                                        && l.EndsWith(", 127.0.0.1)", StringComparison.Ordinal), what: "the connection log");
+        socket.Abort();   // a dropped connection counts as a disconnect too
+        await server.Steps.WaitForText("클라이언트가 접속을 해제했습니다. (203.0.113.7, ");
     }
 
     [Theory]
