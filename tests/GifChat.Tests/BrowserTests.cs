@@ -109,6 +109,16 @@ public sealed class BrowserTests(BrowserFixture browser) : IClassFixture<Browser
         await using var owner = await browser.NewPersonAsync("owner");
         await using var guest = await browser.NewPersonAsync("guest");
 
+        var password = "wrong";
+        var dialogs = new List<string>();                                // an injected alert(1) would show up here
+        guest.Page.Dialog += async (_, dialog) =>
+        {
+            lock (dialogs) { dialogs.Add(dialog.Message); }
+            await dialog.AcceptAsync(password);
+        };
+        await guest.Page.GotoAsync(_server.Url("/"));                   // the guest watches the lobby first
+        await _server.Log.WaitForText("[log] room 네임스페이스에 접속");
+
         await owner.Page.GotoAsync(_server.Url("/room"));
         await owner.Page.FillAsync("input[name=title]", "<img src=x onerror=alert(1)> 비밀 회의");
         await owner.Page.FillAsync("input[name=password]", "open-sesame");
@@ -117,20 +127,15 @@ public sealed class BrowserTests(BrowserFixture browser) : IClassFixture<Browser
         await Assertions.Expect(owner.Page.Locator("h1")).ToHaveTextAsync("<img src=x onerror=alert(1)> 비밀 회의");
         await Assertions.Expect(owner.Page.Locator("#member-count")).ToHaveTextAsync("1");
 
-        var password = "wrong";
-        guest.Page.Dialog += async (_, dialog) =>
-        {
-            Assert.Equal("비밀번호를 입력하세요", dialog.Message);
-            await dialog.AcceptAsync(password);
-        };
-        await guest.Page.GotoAsync(_server.Url("/"));
-        var row = guest.Page.Locator("#rooms tbody tr[data-id='1']");
+        var row = guest.Page.Locator("#rooms tbody tr[data-id='1']");   // arrived live (newRoom, put in with textContent)
         await Assertions.Expect(row).ToContainTextAsync("비밀방");
         await Assertions.Expect(row.Locator(".title")).ToHaveTextAsync("<img src=x onerror=alert(1)> 비밀 회의");
 
         await row.Locator(".join-btn").ClickAsync();
         await guest.Page.WaitForURLAsync("**/?error=wrong-password");
         await Assertions.Expect(guest.Page.Locator(".error-message")).ToHaveTextAsync("비밀번호가 틀렸습니다.");
+        await Assertions.Expect(row.Locator(".title"))                  // and now rendered by Razor: still text
+            .ToHaveTextAsync("<img src=x onerror=alert(1)> 비밀 회의");
         await guest.Page.GotoAsync(_server.Url("/room/1"));     // typing the address does not get around it
         await guest.Page.WaitForURLAsync("**/?error=wrong-password");
 
@@ -139,6 +144,7 @@ public sealed class BrowserTests(BrowserFixture browser) : IClassFixture<Browser
         await guest.Page.WaitForURLAsync("**/room/1");
         await Assertions.Expect(guest.Page.Locator("#member-count")).ToHaveTextAsync("2");
         await Assertions.Expect(owner.Page.Locator("#member-count")).ToHaveTextAsync("2");
+        Assert.Equal(["비밀번호를 입력하세요", "비밀번호를 입력하세요"], dialogs);   // the two prompts, nothing else
         Assert.DoesNotContain(guest.Console.Lines, line => line.StartsWith("[error]") || line.StartsWith("[pageerror]"));
         Assert.DoesNotContain(owner.Console.Lines, line => line.StartsWith("[error]") || line.StartsWith("[pageerror]"));
         _server.AssertNoErrorsLogged();

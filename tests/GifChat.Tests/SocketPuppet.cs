@@ -21,6 +21,9 @@ public sealed class SocketPuppet : IAsyncDisposable
     /// <summary>Every line received so far, raw (for failure messages).</summary>
     public Transcript Received => _received;
 
+    /// <summary>What node wrote to stderr (kept apart, so a warning cannot shift the events).</summary>
+    public Transcript Errors { get; } = new();
+
     public static async Task<SocketPuppet> StartAsync(Uri baseAddress)
     {
         var script = Path.Combine(AppContext.BaseDirectory, "node", "puppet.mjs");
@@ -35,7 +38,7 @@ public sealed class SocketPuppet : IAsyncDisposable
         var node = Process.Start(start) ?? throw new InvalidOperationException("node did not start");
         var puppet = new SocketPuppet(node);
         node.OutputDataReceived += (_, e) => { if (e.Data is not null) puppet._received.Add(e.Data); };
-        node.ErrorDataReceived += (_, e) => { if (e.Data is not null) puppet._received.Add("[stderr] " + e.Data); };
+        node.ErrorDataReceived += (_, e) => { if (e.Data is not null) puppet.Errors.Add(e.Data); };
         node.BeginOutputReadLine();
         node.BeginErrorReadLine();
         await puppet._received.WaitForText("{\"ready\":true}");
@@ -60,7 +63,14 @@ public sealed class SocketPuppet : IAsyncDisposable
     public async Task<IReadOnlyList<PuppetEvent>> NextAsync(int count, params string[] receivers)
     {
         var wanted = _taken + count;
-        await _received.WaitFor(_ => true, wanted, what: $"({count} more socket events)");
+        try
+        {
+            await _received.WaitFor(_ => true, wanted, what: $"({count} more socket events)");
+        }
+        catch (TimeoutException e) when (Errors.Lines.Count > 0)
+        {
+            throw new TimeoutException($"{e.Message}\nnode's stderr:\n{Errors}", e);
+        }
         var lines = _received.Lines.Skip(_taken).Take(count).ToList();
         _taken = wanted;
         var events = lines.Select(PuppetEvent.Parse).ToList();
