@@ -168,4 +168,33 @@ public sealed class NodeClientTests
         await server.WaitForText("disconnect ");
         Assert.Equal(["connection", "disconnect server namespace disconnect"], server.Lines);
     }
+
+    /// <summary>
+    /// Over polling the oversized POST gets 413, the client reports a "transport error" and closes its session
+    /// (a "transport close" on the server); over WebSocket the server closes the socket (1009, message too big).
+    /// </summary>
+    [Theory]
+    [InlineData("polling", "transport error", "transport close")]
+    [InlineData("websocket", "transport close", "transport error")]
+    public async Task A_message_over_MaxHttpBufferSize_drops_only_that_client(string transport, string clientReason, string serverReason)
+    {
+        var server = new Transcript();
+        await using var host = await InteropHost.StartAsync(io => io.On("connection", socket =>
+        {
+            socket.On("big", (string text) => server.Add($"big {text.Length} characters"));
+            socket.On("question", (string question) => $"네: {question}");
+            socket.On("disconnect", (string reason) => server.Add($"disconnect {reason}"));
+        }));
+
+        var lines = await NodeScript.RunAsync("sio-oversize.mjs", [host.BaseAddress.ToString(), transport]);
+        var seen = lines.ToDictionary(l => l.GetProperty("event").GetString()!);
+
+        Assert.False(seen.ContainsKey("error"), string.Join("\n", lines));
+        Assert.Equal(clientReason, seen["greedy-disconnect"].GetProperty("reason").GetString());
+        Assert.Equal("네: 아직 되나요?", seen["polite-ack"].GetProperty("answer").GetString());
+        await server.WaitForText("disconnect ", count: 2);
+        Assert.DoesNotContain(server.Lines, l => l.StartsWith("big ", StringComparison.Ordinal));
+        // Two connections: the order of their disconnects on the server is not fixed.
+        Assert.Equal(["disconnect client namespace disconnect", $"disconnect {serverReason}"], server.Lines.Order(StringComparer.Ordinal));
+    }
 }
