@@ -1,8 +1,10 @@
 using Realtime.SocketIO;
 
 /// <summary>
-/// The Socket.IO server's own Origin check, run for every new session (the polling handshake and a WebSocket-only
-/// connection alike) through the engine's <c>AllowRequest</c> hook.
+/// An Origin check for every new session (the polling handshake and a WebSocket-only connection alike), through the
+/// engine's <c>AllowRequest</c> hook (Node's <c>allowRequest</c>). The workshop's server already refuses WebSockets
+/// from origins outside its <c>cors</c> list by itself; this hook also turns away a foreign page's polling handshake
+/// before any session exists, and is where a Node app would write the WebSocket check.
 /// </summary>
 /// <remarks>
 /// A browser applies CORS to fetch and to the polling requests, but NOT to a WebSocket: <c>new WebSocket(url)</c>

@@ -28,7 +28,7 @@ builder.Services.AddSocketIO(o =>
     if (cors.Mode == CorsMode.Both)
     {
         o.Cors = new EngineCorsOptions { Origins = cors.Origins, Credentials = true, Methods = ["GET", "POST"] };
-        o.AllowRequest = context => OriginCheck.AllowAsync(context, cors);   // WebSocket is not covered by CORS
+        o.AllowRequest = context => OriginCheck.AllowAsync(context, cors);   // refuse foreign pages before any session
     }
     else if (cors.Mode == CorsMode.StarCredentials)
     {

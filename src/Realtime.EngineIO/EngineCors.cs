@@ -23,9 +23,7 @@ internal static class EngineCors
         else
         {
             // Several origins or a predicate: reflect the request's origin when it is allowed.
-            var allowed = origin is not null && (options.OriginPredicate?.Invoke(origin)
-                ?? (options.Origins.Contains(origin) || options.Origins.Contains("*")));
-            if (allowed) headers.AccessControlAllowOrigin = origin;
+            if (origin is not null && options.IsOriginAllowed(origin)) headers.AccessControlAllowOrigin = origin;
             AddVary(headers, "Origin");
         }
         if (options.Credentials) headers.AccessControlAllowCredentials = "true";

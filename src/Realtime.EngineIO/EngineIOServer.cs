@@ -118,6 +118,15 @@ public sealed class EngineIOServer : IAsyncDisposable
             await RejectAsync(context, BadRequest, isWebSocket).ConfigureAwait(false);
             return;
         }
+        // A browser opens a WebSocket to any origin without asking (CORS does not apply to it), carrying the user's
+        // cookies: with a cors option that names origins, a WebSocket from another origin is refused, upgrade or not.
+        // (Node's engine.io leaves this to allowRequest; a request without an Origin header is not from a browser page.)
+        if (isWebSocket && Options.Cors is { } allowed && request.Headers.Origin is [{ } origin] && !allowed.IsOriginAllowed(origin))
+        {
+            Log.WebSocketOriginRefused(Logger, origin);
+            await RejectAsync(context, Forbidden, isWebSocket).ConfigureAwait(false);
+            return;
+        }
         if (!string.IsNullOrEmpty(sid))
         {
             if (!_clients.TryGetValue(sid, out var socket))

@@ -63,6 +63,14 @@ public sealed class EngineCorsOptions
     /// <summary>Preflight cache time (<c>Access-Control-Max-Age</c>).</summary>
     public TimeSpan? MaxAge { get; set; }
 
+    /// <summary>
+    /// Whether a request from <paramref name="origin"/> is allowed: any origin when <see cref="Origins"/> is empty or
+    /// <c>"*"</c>, else the predicate or the list (exact, case-sensitive: an origin is scheme + host + port).
+    /// The server uses it to refuse WebSocket handshakes from other origins, which CORS headers cannot protect.
+    /// </summary>
+    public bool IsOriginAllowed(string origin) =>
+        OriginPredicate?.Invoke(origin) ?? (Origins.Count == 0 || Origins.Contains("*") || Origins.Contains(origin));
+
     /// <summary>Any origin: <c>cors: { origin: "*" }</c>.</summary>
     public static EngineCorsOptions AnyOrigin() => new() { Origins = ["*"] };
 

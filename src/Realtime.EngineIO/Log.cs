@@ -39,4 +39,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 8, EventName = "PayloadTooLarge", Level = LogLevel.Debug,
         Message = "Engine.IO session {Sid}: {Transport} payload over maxHttpBufferSize ({Limit} bytes)")]
     public static partial void PayloadTooLarge(ILogger logger, string sid, string transport, long limit);
+
+    [LoggerMessage(EventId = 9, EventName = "WebSocketOriginRefused", Level = LogLevel.Warning,
+        Message = "WebSocket from {Origin} refused: that origin is not in the cors origins")]
+    public static partial void WebSocketOriginRefused(ILogger logger, string origin);
 }

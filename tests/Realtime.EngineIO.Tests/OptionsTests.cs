@@ -79,6 +79,42 @@ public sealed class OptionsTests
     }
 
     [Fact]
+    public async Task A_websocket_from_an_origin_not_in_the_cors_list_is_refused_new_session_or_upgrade()
+    {
+        await using var host = await EchoHost.StartAsync(o => o.Cors = EngineCorsOptions.WithOrigins("http://app.test"));
+        using var wire = host.Wire();
+
+        async Task<HttpStatusCode> WebSocketStatus(string query, string? origin)
+        {
+            using var ws = new ClientWebSocket();
+            ws.Options.CollectHttpResponseDetails = true;
+            if (origin is not null) ws.Options.SetRequestHeader("Origin", origin);
+            try
+            {
+                await Wait.For(ws.ConnectAsync(new UriBuilder(wire.Url(query)) { Scheme = "ws" }.Uri, CancellationToken.None), "the WebSocket handshake");
+            }
+            catch (WebSocketException)
+            {
+                // refused: the status code is still collected
+            }
+            return ws.HttpStatusCode;
+        }
+
+        // CORS headers do not stop a browser from opening a WebSocket: the server checks the Origin itself.
+        // (A refused upgrade is a plain 400, as every refused WebSocket handshake: Node's abortUpgrade.)
+        Assert.Equal(HttpStatusCode.BadRequest, await WebSocketStatus("EIO=4&transport=websocket", "http://evil.test"));
+        Assert.Equal(HttpStatusCode.BadRequest, await WebSocketStatus("EIO=4&transport=websocket", "http://app.test:8080"));
+        Assert.Equal(HttpStatusCode.SwitchingProtocols, await WebSocketStatus("EIO=4&transport=websocket", "http://app.test"));
+        // A client that is not a browser page sends no Origin: nothing to check.
+        Assert.Equal(HttpStatusCode.SwitchingProtocols, await WebSocketStatus("EIO=4&transport=websocket", null));
+
+        // An upgrade of a polling session from another origin is refused too, and the session goes on polling.
+        var handshake = await wire.HandshakeAsync();
+        Assert.Equal(HttpStatusCode.BadRequest, await WebSocketStatus($"EIO=4&transport=websocket&sid={handshake.Sid}", "http://evil.test"));
+        Assert.Equal(HttpStatusCode.OK, (await wire.PostAsync(handshake.Sid, "4still polling")).StatusCode);
+    }
+
+    [Fact]
     public async Task AllowRequest_refusal_is_403_forbidden_and_a_refused_websocket_is_closed()
     {
         await using var host = await EchoHost.StartAsync(o =>
