@@ -197,4 +197,29 @@ public sealed class NodeClientTests
         // Two connections: the order of their disconnects on the server is not fixed.
         Assert.Equal(["disconnect client namespace disconnect", $"disconnect {serverReason}"], server.Lines.Order(StringComparer.Ordinal));
     }
+
+    public record Photo(string Name, byte[] Data);
+
+    public record Album(string Title, Photo[] Photos, byte[] Cover);
+
+    [Theory]
+    [InlineData("polling")]
+    [InlineData("websocket")]
+    public async Task Binary_inside_objects_and_arrays_reaches_typed_handlers_and_the_client(string transport)
+    {
+        await using var host = await InteropHost.StartAsync(io => io.On("connection", socket =>
+        {
+            socket.On("album", (Album album) =>
+                $"{album.Title}: {string.Join(", ", album.Photos.Select(p => $"{p.Name}={Convert.ToHexString(p.Data)}"))}, cover {System.Text.Encoding.UTF8.GetString(album.Cover)}");
+            socket.On("album-back", () => new Album("귀국", [new Photo("c.png", [0xca, 0xfe]), new Photo("d.png", [])], System.Text.Encoding.UTF8.GetBytes("끝")));
+        }));
+
+        var lines = await NodeScript.RunAsync("sio-nested.mjs", [host.BaseAddress.ToString(), transport]);
+        var seen = lines.ToDictionary(l => l.GetProperty("event").GetString()!);
+
+        Assert.False(seen.ContainsKey("error"), string.Join("\n", lines));
+        Assert.Equal("여행: a.jpg=010203, b.jpg=FF00, cover 표지", seen["album-ack"].GetProperty("summary").GetString());
+        Assert.Equal("""{"event":"album-back","title":"귀국","photos":[{"name":"c.png","data":"cafe","isBinary":true},{"name":"d.png","data":"","isBinary":true}],"cover":"끝"}""",
+            seen["album-back"].GetRawText());
+    }
 }
