@@ -222,4 +222,27 @@ public sealed class NodeClientTests
         Assert.Equal("""{"event":"album-back","title":"귀국","photos":[{"name":"c.png","data":"cafe","isBinary":true},{"name":"d.png","data":"","isBinary":true}],"cover":"끝"}""",
             seen["album-back"].GetRawText());
     }
+
+    [Theory]
+    [InlineData("polling")]
+    [InlineData("websocket")]
+    public async Task A_namespace_pattern_accepts_matching_names_and_refuses_others(string transport)
+    {
+        string? parent = null;
+        await using var host = await InteropHost.StartAsync(io =>
+            io.Of(new System.Text.RegularExpressions.Regex(@"^/room-\d+$")).On("connection", socket =>
+            {
+                parent = socket.Nsp.Parent?.Name;
+                socket.On("where", () => socket.Nsp.Name);
+            }));
+
+        var lines = await NodeScript.RunAsync("sio-dynamic.mjs", [host.BaseAddress.ToString(), transport]);
+        var seen = lines.ToDictionary(l => l.GetProperty("event").GetString()!);
+
+        Assert.False(seen.ContainsKey("error"), string.Join("\n", lines));
+        Assert.Equal("/room-42", seen["room-connect"].GetProperty("welcome").GetString());
+        Assert.StartsWith("/_", parent);                     // as Node names a parent namespace: "/_" + a counter
+        Assert.Equal("Invalid namespace", seen["wrong-connect_error"].GetProperty("message").GetString());
+        Assert.True(seen["wrong-connect_error"].GetProperty("roomStillConnected").GetBoolean());
+    }
 }
