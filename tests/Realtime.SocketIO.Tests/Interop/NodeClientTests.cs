@@ -4,9 +4,15 @@ using Realtime.Testing;
 namespace Realtime.SocketIO.Tests.Interop;
 
 /// <summary>
-/// The official Node client, socket.io-client 4.8.4 (node/sio-session.mjs), against this server: with its default
-/// transports (polling, then the upgrade to WebSocket), WebSocket only and polling only. One session exchanges events,
-/// acknowledgements both ways and binary both ways, and joins /goods on the same connection.
+/// The official Node client, socket.io-client 4.8.4 from the repository's node_modules, against this server. Each
+/// test runs one script of <c>node/</c>, which prints a JSON line per observation:
+/// <list type="bullet">
+/// <item><c>sio-session.mjs</c>: with the default transports (polling, then the upgrade to WebSocket), WebSocket only
+/// and polling only: events, acknowledgements both ways, binary both ways, /goods on the same connection.</item>
+/// <item><c>sio-burst.mjs</c>, <c>sio-nested.mjs</c>: many packets at once; binary inside objects.</item>
+/// <item><c>sio-refusal.mjs</c>, <c>sio-oversize.mjs</c>, <c>sio-dynamic.mjs</c>: a middleware refusal and a
+/// server-side disconnect, a message over MaxHttpBufferSize, namespaces created by a pattern.</item>
+/// </list>
 /// </summary>
 public sealed class NodeClientTests
 {

@@ -15,6 +15,7 @@ public sealed class SocketIOClientTests : IAsyncLifetime
 {
     private readonly List<InteropHost> _hosts = [];
     private readonly List<SocketIOClient.SocketIO> _clients = [];
+
     [Theory]
     [InlineData("polling")]
     [InlineData("websocket")]
