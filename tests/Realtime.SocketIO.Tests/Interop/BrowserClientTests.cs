@@ -71,6 +71,34 @@ public sealed class BrowserClientTests(BrowserFixture browser) : IClassFixture<B
         Assert.Equal([$"connection {id} over {transport}", $"disconnect {reason}"], server.Lines);
     }
 
+    /// <summary>The page stays open while the server restarts on the same port: the client retries and comes back as a new socket.</summary>
+    [Theory]
+    [InlineData("polling")]
+    [InlineData("websocket")]
+    public async Task The_page_reconnects_when_the_server_restarts_on_the_same_port(string transport)
+    {
+        var connections = new Transcript();
+        void Configure(SocketIOServer io) => io.On("connection", socket => connections.Add(socket.Id));
+        var first = await InteropHost.StartAsync(Configure, endpoints: MapPages);
+        await using var stopFirst = first;
+        await using var person = await browser.NewPersonAsync("tester");
+        await person.Page.GotoAsync(new Uri(first.BaseAddress, $"/stay?transports={transport}").ToString());
+        await person.Console.WaitForText("[log] connect ");
+
+        await first.StopAsync();
+        await person.Console.WaitForText("[log] disconnect ");
+        await using var second = await InteropHost.StartAsync(Configure, first.Port, MapPages);
+        await person.Console.WaitForText("[log] reconnect after ");
+        await person.Console.WaitForText("[log] connect ", count: 2);
+        await connections.WaitFor(_ => true, count: 2);
+
+        var ids = person.Console.Lines.Where(l => l.StartsWith("[log] connect ", StringComparison.Ordinal)).Select(l => l["[log] connect ".Length..]).ToList();
+        Assert.Equal(ids, connections.Lines);                // both connections as the server saw them
+        Assert.NotEqual(ids[0], ids[1]);
+        Assert.Contains(person.Console.Lines.Single(l => l.StartsWith("[log] disconnect ", StringComparison.Ordinal)),
+            new[] { "[log] disconnect transport close", "[log] disconnect transport error" });
+    }
+
     [Fact]
     public async Task The_esm_bundle_imported_as_a_module_connects_too()
     {
@@ -127,6 +155,8 @@ public sealed class BrowserClientTests(BrowserFixture browser) : IClassFixture<B
             <script>
             const socket = io({ transports: [new URLSearchParams(location.search).get("transports")] });
             socket.on("connect", () => console.log("connect " + socket.id));
+            socket.on("disconnect", (reason) => console.log("disconnect " + reason));
+            socket.io.on("reconnect", (attempt) => console.log("reconnect after " + attempt + " attempt(s)"));
             </script>
             </body>
             </html>
