@@ -121,9 +121,10 @@ public sealed class EngineIOServer : IAsyncDisposable
         // A browser opens a WebSocket to any origin without asking (CORS does not apply to it), carrying the user's
         // cookies: with a cors option that names origins, a WebSocket from another origin is refused, upgrade or not.
         // (Node's engine.io leaves this to allowRequest; a request without an Origin header is not from a browser page.)
-        if (isWebSocket && Options.Cors is { } allowed && request.Headers.Origin is [{ } origin] && !allowed.IsOriginAllowed(origin))
+        if (isWebSocket && Options.Cors is { } allowed && request.Headers.Origin is { Count: > 0 } origins
+            && !origins.All(origin => origin is not null && allowed.IsOriginAllowed(origin)))
         {
-            Log.WebSocketOriginRefused(Logger, origin);
+            Log.WebSocketOriginRefused(Logger, origins.ToString());
             await RejectAsync(context, Forbidden, isWebSocket).ConfigureAwait(false);
             return;
         }

@@ -17,6 +17,10 @@ internal static partial class Log
         Message = "Connection {Sid} refused in namespace {Namespace}: {Reason}")]
     public static partial void ConnectionRefused(ILogger logger, string @namespace, string sid, string reason);
 
+    [LoggerMessage(EventId = 113, EventName = "MiddlewareFailed", Level = LogLevel.Error,
+        Message = "Connection {Sid} refused in namespace {Namespace}: a middleware threw (the client reads \"Server error\")")]
+    public static partial void MiddlewareFailed(ILogger logger, Exception exception, string @namespace, string sid);
+
     [LoggerMessage(EventId = 104, EventName = "InvalidNamespace", Level = LogLevel.Debug,
         Message = "Connection {Sid} asked for unknown namespace {Namespace}")]
     public static partial void InvalidNamespace(ILogger logger, string @namespace, string sid);
@@ -44,6 +48,10 @@ internal static partial class Log
     [LoggerMessage(EventId = 110, EventName = "UnknownAck", Level = LogLevel.Debug,
         Message = "Socket {SocketId} acknowledged unknown or expired id {AckId}")]
     public static partial void UnknownAck(ILogger logger, string socketId, long ackId);
+
+    [LoggerMessage(EventId = 111, EventName = "CloseFailed", Level = LogLevel.Error,
+        Message = "Socket {SocketId}: closing it threw; it was removed from its namespace anyway")]
+    public static partial void CloseFailed(ILogger logger, Exception exception, string socketId);
 
     [LoggerMessage(EventId = 112, EventName = "EmitDropped", Level = LogLevel.Debug,
         Message = "Emit of {Event} to socket {SocketId} dropped: the socket is disconnected")]

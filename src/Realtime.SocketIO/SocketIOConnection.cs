@@ -192,9 +192,18 @@ internal sealed class SocketIOConnection
         Engine.Message -= OnMessage;
         Engine.Closed -= OnEngineClosed;
         Interlocked.Exchange(ref _connectTimer, null)?.Dispose();
-        foreach (var socket in Sockets()) socket.OnClose(reason, description);
+        foreach (var socket in Sockets())
+        {
+            try
+            {
+                socket.OnClose(reason, description);
+            }
+            catch (Exception e)
+            {
+                Log.CloseFailed(_server.Logger, e, socket.Id);   // one namespace's failure must not keep the others open
+            }
+        }
         lock (_gate) _nsps.Clear();
-        _decoder.Reset();
     }
 
     private SocketIOSocket[] Sockets()

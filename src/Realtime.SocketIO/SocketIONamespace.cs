@@ -86,8 +86,9 @@ public class SocketIONamespace
 
     /// <summary>
     /// Adds middleware run for each connecting socket before it joins: <c>nsp.Use(async (socket, next) =&gt; { ...; await next(); })</c>.
-    /// Throw (a <see cref="SocketIOConnectException"/> to send data too) to refuse the connection; the client gets a
-    /// <c>connect_error</c> with the message. Returning without calling <c>next</c> refuses it too.
+    /// Throw a <see cref="SocketIOConnectException"/> to refuse the connection: the client gets a <c>connect_error</c>
+    /// with its message and data. Any other exception refuses it too, but the client only reads "Server error" (its
+    /// message may hold internals) and the exception is logged. Returning without calling <c>next</c> refuses it too.
     /// </summary>
     public SocketIONamespace Use(Func<SocketIOSocket, Func<Task>, Task> middleware)
     {
@@ -178,10 +179,13 @@ public class SocketIONamespace
         }
         if (refusal is not null)
         {
-            Log.ConnectionRefused(Server.Logger, Name, connection.Id, refusal.Message);
+            // Only a SocketIOConnectException speaks to the client; any other exception's message may hold internals.
+            var intended = refusal as SocketIOConnectException;
+            if (intended is null) Log.MiddlewareFailed(Server.Logger, refusal, Name, connection.Id);
+            else Log.ConnectionRefused(Server.Logger, Name, connection.Id, intended.Message);
             connection.Forget(Name);
-            connection.WriteText(Protocol.SocketIOPacketEncoder.EncodeConnectError(Name, refusal.Message,
-                (refusal as SocketIOConnectException)?.Data, Server.Options.JsonSerializerOptions));
+            connection.WriteText(Protocol.SocketIOPacketEncoder.EncodeConnectError(Name, intended?.Message ?? "Server error",
+                intended?.Data, Server.Options.JsonSerializerOptions));
             return;
         }
 

@@ -279,6 +279,10 @@ public sealed class SocketIOSocket
         var id = Nsp.NextAckId();
         var pending = new TaskCompletionSource<SocketIOArgs>(TaskCreationOptions.RunContinuationsAsynchronously);
         Acks[id] = pending;
+        if (!_connected && Acks.TryRemove(id, out _))   // closed between the check above and now: OnClose missed it
+        {
+            return Task.FromException<SocketIOArgs>(new SocketIODisconnectedException($"Socket {Id} is disconnected; \"{eventName}\" was not sent."));
+        }
         if (timeout != System.Threading.Timeout.InfiniteTimeSpan || cancellationToken.CanBeCanceled)
         {
             var timer = timeout == System.Threading.Timeout.InfiniteTimeSpan ? null : new CancellationTokenSource(timeout, Server.TimeProvider);
@@ -312,6 +316,9 @@ public sealed class SocketIOSocket
     /// <summary>Same as <see cref="To(string)"/>.</summary>
     public SocketIOBroadcastOperator In(string room) => Broadcast.To(room);
 
+    /// <summary>Same as <see cref="To(IEnumerable{string})"/>.</summary>
+    public SocketIOBroadcastOperator In(IEnumerable<string> rooms) => Broadcast.To(rooms);
+
     /// <summary>Every other socket except those in <paramref name="room"/>.</summary>
     public SocketIOBroadcastOperator Except(string room) => Broadcast.Except(room);
 
@@ -320,17 +327,28 @@ public sealed class SocketIOSocket
     /// <summary>Joins <paramref name="room"/> (no effect once disconnected).</summary>
     public SocketIOSocket Join(string room) => Join([room]);
 
-    /// <summary>Joins every room of <paramref name="rooms"/>.</summary>
+    /// <summary>
+    /// Joins every room of <paramref name="rooms"/>. A socket's id is also a room (its private one): an app that joins
+    /// rooms named by the client should refuse other sockets' ids.
+    /// </summary>
     public SocketIOSocket Join(IEnumerable<string> rooms)
     {
         ArgumentNullException.ThrowIfNull(rooms);
-        if (_connected) Nsp.Adapter.AddAll(Id, rooms);
+        string[] names = [.. rooms];
+        foreach (var name in names)
+        {
+            if (name is null) throw new ArgumentException("A room name cannot be null.", nameof(rooms));
+        }
+        if (!_connected) return this;
+        Nsp.Adapter.AddAll(Id, names);
+        if (!_connected) Nsp.Adapter.DelAll(Id);   // the socket closed meanwhile: leave no room behind
         return this;
     }
 
     /// <summary>Leaves <paramref name="room"/>.</summary>
     public SocketIOSocket Leave(string room)
     {
+        ArgumentNullException.ThrowIfNull(room);
         Nsp.Adapter.Del(Id, room);
         return this;
     }
@@ -423,16 +441,23 @@ public sealed class SocketIOSocket
     {
         if (!_connected || Interlocked.Exchange(ref _closing, 1) == 1) return;
         RaiseReserved("disconnecting", reason, description);
-        Nsp.Adapter.DelAll(Id);
-        Nsp.Remove(this);
-        Connection.Remove(this);
-        _connected = false;
-        if (Volatile.Read(ref _acks) is { } acks)
+        try
         {
-            foreach (var id in acks.Keys)
+            Nsp.Adapter.DelAll(Id);
+        }
+        finally
+        {
+            // Whatever the adapter does, the socket leaves the namespace and its pending acks fail.
+            Nsp.Remove(this);
+            Connection.Remove(this);
+            _connected = false;
+            if (Volatile.Read(ref _acks) is { } acks)
             {
-                if (acks.TryRemove(id, out var pending))
-                    pending.TrySetException(new SocketIODisconnectedException($"Socket {Id} disconnected ({reason}) before acknowledging."));
+                foreach (var id in acks.Keys)
+                {
+                    if (acks.TryRemove(id, out var pending))
+                        pending.TrySetException(new SocketIODisconnectedException($"Socket {Id} disconnected ({reason}) before acknowledging."));
+                }
             }
         }
         Log.SocketDisconnected(Server.Logger, Nsp.Name, Id, reason);
