@@ -5,9 +5,10 @@ using Realtime.Testing;
 namespace Realtime.SocketIO.Tests.Interop;
 
 /// <summary>
-/// Chromium (Playwright) loads pages from the test host that load the client from the server itself
+/// Chromium (Playwright) opens pages of the test host that load the client from the Socket.IO server itself
 /// (<c>/socket.io/socket.io.js</c>, or the ES module <c>/socket.io/socket.io.esm.min.js</c>) and run the same session as
-/// node/sio-session.mjs, printing one console line per observation.
+/// node/sio-session.mjs, printing one console line per observation; a page that only stays connected (<c>/stay</c>)
+/// shows what closing the tab and restarting the server do.
 /// </summary>
 public sealed class BrowserClientTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
 {
@@ -54,7 +55,7 @@ public sealed class BrowserClientTests(BrowserFixture browser) : IClassFixture<B
         await using var host = await InteropHost.StartAsync(io => io.On("connection", socket =>
         {
             server.Add($"connection {socket.Id} over {socket.Conn.Transport}");
-            socket.On("disconnect", (string reason) => server.Add($"disconnect {reason}"));
+            socket.On("disconnect", (string why) => server.Add($"disconnect {why}"));
         }), endpoints: MapPages);
         var person = await browser.NewPersonAsync("tester");
         await using (person)
@@ -115,6 +116,7 @@ public sealed class BrowserClientTests(BrowserFixture browser) : IClassFixture<B
         var server = new Transcript();
         await using var host = await InteropHost.StartAsync(io => SessionServer.Configure(io, server), endpoints: MapPages);
         await using var person = await browser.NewPersonAsync("tester");
+        // A failed request of the page (a script, a poll) ends the wait with its URL.
         person.Page.Response += (_, response) => { if (response.Status >= 400) person.Console.Add($"[error] HTTP {response.Status} {response.Url}"); };
 
         await person.Page.GotoAsync(new Uri(host.BaseAddress, path).ToString());
@@ -127,7 +129,7 @@ public sealed class BrowserClientTests(BrowserFixture browser) : IClassFixture<B
 
     private static void AssertSession(IReadOnlyList<string> lines, IReadOnlyList<string> server, string connectedOver, string exchangedOver)
     {
-        var exchanged = string.Join("\n", lines);
+        var all = string.Join("\n", lines);
         Assert.Contains($"hello-back {{\"name\":\"브라우저님\",\"count\":2}} over {exchangedOver}", lines);
         Assert.Contains($"question-ack 서버의 답: \"잘 들리나요?\" 잘 받았습니다. over {exchangedOver}", lines);
         Assert.Contains("whoAreYou 누구세요?", lines);
@@ -135,7 +137,7 @@ public sealed class BrowserClientTests(BrowserFixture browser) : IClassFixture<B
         Assert.Contains($"download photo.bin 1000 bytes reversed=true over {exchangedOver}", lines);
         Assert.Contains($"checksum-ack 1000 bytes same=true over {exchangedOver}", lines);
         Assert.Contains($"buy-ack 사과 주문 완료 (/goods) over {exchangedOver}", lines);
-        Assert.True(lines.ToList().IndexOf("whoAreYou 누구세요?") < lines.ToList().IndexOf("interviewed 브라우저입니다. (누구세요?)"), exchanged);
+        Assert.True(lines.ToList().IndexOf("whoAreYou 누구세요?") < lines.ToList().IndexOf("interviewed 브라우저입니다. (누구세요?)"), all);
 
         Assert.Contains(server, l => l.StartsWith($"connection / over {connectedOver} (id ", StringComparison.Ordinal));
         Assert.Contains($"hello Greeting {{ Name = 브라우저, Count = 1 }} over {exchangedOver}", server);
