@@ -73,7 +73,7 @@ namespace Microsoft.AspNetCore.Builder
             endpoints.Map(route.TrimEnd('/') + "/{**rest}", server.HandleRequestAsync).WithDisplayName("Engine.IO " + route + "/*");
 
             // Close sessions before Kestrel waits for open requests, or pending long-polls would delay shutdown.
-            services.GetService<IHostApplicationLifetime>()?.ApplicationStopping.Register(() => server.DisposeAsync().AsTask().GetAwaiter().GetResult());
+            services.GetService<IHostApplicationLifetime>()?.ApplicationStopping.Register(server.CloseAllSessions);
             return server;
         }
     }

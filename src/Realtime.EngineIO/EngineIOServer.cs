@@ -311,8 +311,14 @@ public sealed class EngineIOServer : IAsyncDisposable
     /// <summary>Closes every session ("server shutting down").</summary>
     public ValueTask DisposeAsync()
     {
+        CloseAllSessions();
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Refuses new sessions and closes every session ("server shutting down"); synchronous.</summary>
+    internal void CloseAllSessions()
+    {
         _disposed = true;
         foreach (var socket in _clients.Values) socket.OnClose("server shutting down");
-        return ValueTask.CompletedTask;
     }
 }

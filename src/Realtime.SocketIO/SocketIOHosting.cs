@@ -49,10 +49,10 @@ namespace Microsoft.AspNetCore.Builder
             ArgumentNullException.ThrowIfNull(endpoints);
             var services = endpoints.ServiceProvider;
             var server = services.GetService<SocketIOServer>();
-            if (server is null || Mapped.Contains(server))
+            // The registered server is mapped once; a second MapSocketIO gets a server of its own.
+            if (server is null || server.Engine.ApplicationServices is not null)
                 server = new SocketIOServer(new SocketIOServerOptions(), services.GetService<ILoggerFactory>(), services, services.GetService<TimeProvider>());
-            Mapped.Add(server);
-            server.Engine.ApplicationServices ??= services;   // socket.Conn.RequestServices: the app's services
+            server.Engine.ApplicationServices = services;   // socket.Conn.RequestServices: the app's services
 
             if (path is not null) server.Options.Path = path;
             configure?.Invoke(server.Options);
@@ -70,14 +70,6 @@ namespace Microsoft.AspNetCore.Builder
             // (Engine.IO closes its sessions synchronously at the start of DisposeAsync; nothing to wait for here.)
             services.GetService<IHostApplicationLifetime>()?.ApplicationStopping.Register(() => _ = server.DisposeAsync().AsTask());
             return server;
-        }
-
-        private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<SocketIOServer, object> MappedTable = new();
-
-        private static class Mapped
-        {
-            public static bool Contains(SocketIOServer server) => MappedTable.TryGetValue(server, out _);
-            public static void Add(SocketIOServer server) => MappedTable.AddOrUpdate(server, new object());
         }
     }
 }
