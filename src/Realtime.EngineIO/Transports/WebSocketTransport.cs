@@ -51,7 +51,7 @@ internal sealed class WebSocketTransport(EngineIOSocket socket, EngineIOServer s
         _outgoing.Writer.TryWrite(new Outgoing(default, status));
         _outgoing.Writer.TryComplete();
         // Bound the whole close: a client that neither reads (our queued frames) nor answers the close frame is
-        // aborted after this delay, which also fails a send stuck on a full TCP window.
+        // aborted after this delay (while the receive loop runs; RunAsync bounds the sends left after it).
         try
         {
             _receiveStop.CancelAfter(CloseHandshakeTimeout);
@@ -70,7 +70,17 @@ internal sealed class WebSocketTransport(EngineIOSocket socket, EngineIOServer s
         {
             var sending = SendLoopAsync();
             await ReceiveLoopAsync().ConfigureAwait(false);
-            await sending.ConfigureAwait(false);
+            // The receive loop is over (the peer closed, or was aborted): nothing watches the close timeout any more,
+            // so a send stuck on a peer that no longer reads is bounded here.
+            try
+            {
+                await sending.WaitAsync(CloseHandshakeTimeout).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                webSocket.Abort();
+                await sending.ConfigureAwait(false);
+            }
         }
         finally
         {
