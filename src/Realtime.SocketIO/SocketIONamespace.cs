@@ -193,6 +193,12 @@ public class SocketIONamespace
         _sockets[socket.Id] = socket;
         socket.OnConnect();
         connection.Joined(Name, socket);
+        if (!connection.IsOpen)
+        {
+            // The connection closed while this socket was joining, maybe after it took its list of sockets to close.
+            socket.OnClose(SocketIODisconnectReason.TransportClose, null);
+            return;
+        }
         Log.SocketConnected(Server.Logger, Name, socket.Id, connection.Id);
         foreach (var handler in AllConnectionHandlers)
         {
