@@ -343,7 +343,10 @@ public sealed class EngineIOSocket
                     CloseLocked("transport error", "invalid heartbeat direction");
                     break;
                 case EnginePacketType.Pong:
-                    _pingTimeoutTimer?.Dispose();
+                    // Only a pong that answers our ping restarts the interval: unsolicited pongs would otherwise put
+                    // off the next ping (and with it the ping timeout) for ever. (Node restarts it on any pong.)
+                    if (_pingTimeoutTimer is null) break;
+                    _pingTimeoutTimer.Dispose();
                     _pingTimeoutTimer = null;
                     _pingIntervalTimer?.Restart(_server.Options.PingInterval);
                     break;

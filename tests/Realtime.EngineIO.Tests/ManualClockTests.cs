@@ -73,6 +73,26 @@ public sealed class ManualClockTests
     }
 
     [Fact]
+    public async Task Unsolicited_pongs_do_not_put_off_the_next_ping()
+    {
+        var clock = new ManualTimeProvider();
+        await using var host = await StartAsync(clock);
+        using var wire = host.Wire();
+        var sid = (await wire.HandshakeAsync()).Sid;
+
+        // A client that pongs without being pinged (to dodge the heartbeat) changes nothing: the ping still comes
+        // pingInterval after the handshake.
+        clock.Advance(600 * Ms);
+        Assert.Equal(HttpStatusCode.OK, (await wire.PostAsync(sid, "3")).StatusCode);
+        clock.Advance(399 * Ms);
+        var waiting = host.Probe.NextPollWaiting(sid);
+        var get = wire.PollAsync(sid);
+        await Wait.For(waiting, "the GET to be held open (no ping yet)");
+        clock.Advance(Ms);
+        Assert.Equal((HttpStatusCode.OK, "2"), await Wait.For(get, "the ping at pingInterval"));
+    }
+
+    [Fact]
     public async Task Any_packet_while_waiting_for_the_pong_extends_the_timeout_once()
     {
         var clock = new ManualTimeProvider();
