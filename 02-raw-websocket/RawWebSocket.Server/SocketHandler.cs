@@ -68,10 +68,17 @@ public sealed class SocketHandler(
         {
             // ws.on("error"): typically the client vanished without a close frame (tab killed, network lost),
             // which surfaces as one of several exceptions depending on timing; a protocol error keeps its message.
-            var error = e is WebSocketException { WebSocketErrorCode: var code } &&
-                        code is not (WebSocketError.ConnectionClosedPrematurely or WebSocketError.InvalidState)
-                ? $"{code}: {e.Message}"   // a protocol error, e.g. a text frame that is not UTF-8 (closed with 1007)
-                : "close 프레임 없이 연결이 끊어졌습니다.";
+            var error = e switch
+            {
+                // A frame that breaks the protocol: .NET answers with a close frame (1007 for a text frame that is
+                // not UTF-8, 1002 for other protocol errors) and drops the connection.
+                WebSocketException { WebSocketErrorCode: WebSocketError.Faulted } =>
+                    "잘못된 프레임(UTF-8이 아닌 텍스트 등): 연결을 닫습니다.",
+                WebSocketException { WebSocketErrorCode: var code } when
+                    code is not (WebSocketError.ConnectionClosedPrematurely or WebSocketError.InvalidState) =>
+                    $"{code}: {e.Message}",
+                _ => "close 프레임 없이 연결이 끊어졌습니다.",
+            };
             Log.SocketError(_log, ip, error);
         }
         finally
