@@ -22,6 +22,6 @@ internal static partial class Log
     [LoggerMessage(6, LogLevel.Warning, "메시지가 너무 큽니다 (ip: {Ip}, 최대 {Max}바이트): 1009로 연결을 닫습니다.", EventName = "MessageTooBig")]
     public static partial void MessageTooBig(ILogger logger, string ip, int max);
 
-    [LoggerMessage(7, LogLevel.Warning, "잘못된 웹 소켓 핸드셰이크 (ip: {Ip}): 400/426으로 거절합니다.", EventName = "BadHandshake")]
-    public static partial void BadHandshake(ILogger logger, string ip);
+    [LoggerMessage(7, LogLevel.Warning, "잘못된 웹 소켓 핸드셰이크 (ip: {Ip}): {Status}으로 거절합니다.", EventName = "BadHandshake")]
+    public static partial void BadHandshake(ILogger logger, string ip, int status);
 }

@@ -167,15 +167,17 @@ public sealed class SocketHandler(
     /// <summary>"Upgrade: websocket" without a valid handshake: say what is wrong instead of serving the page.</summary>
     private Task RejectHandshakeAsync(HttpContext context)
     {
-        Log.BadHandshake(_log, context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
+        var ip = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
         var version = context.Request.Headers.SecWebSocketVersion.ToString();
         if (version.Length > 0 && version != "13")
         {
+            Log.BadHandshake(_log, ip, StatusCodes.Status426UpgradeRequired);
             // RFC 6455 §4.4: an unsupported version gets 426 and the version(s) the server speaks.
             context.Response.Headers.SecWebSocketVersion = "13";
             return WritePlainAsync(context, StatusCodes.Status426UpgradeRequired,
                 "Unsupported Sec-WebSocket-Version: this server speaks version 13.");
         }
+        Log.BadHandshake(_log, ip, StatusCodes.Status400BadRequest);
         return WritePlainAsync(context, StatusCodes.Status400BadRequest,
             "Bad WebSocket handshake: expected GET with Connection: Upgrade, Upgrade: websocket, " +
             "Sec-WebSocket-Version: 13 and a Sec-WebSocket-Key (16 random bytes in base64).");
