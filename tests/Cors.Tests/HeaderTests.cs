@@ -44,8 +44,8 @@ public sealed class HeaderTests
 
         wire.Add($"# Cors:Mode={mode}, Cors:Origins={Page}");
         wire.Add("# ✔ = the page may read the answer (or the socket is open), ✘ = the browser blocks it / the server refuses it");
-        Assert.Equal(forThePage, await RunAsAsync(probe, wire, Page, "the page's own origin, allowed"));
-        Assert.Equal(forAnotherOrigin, await RunAsAsync(probe, wire, OtherPort, "another port, so another origin: not allowed"));
+        Assert.Equal(forThePage, await RunAsAsync(probe, wire, Page, "the page's origin, listed in Cors:Origins"));
+        Assert.Equal(forAnotherOrigin, await RunAsAsync(probe, wire, OtherPort, "another port, so another origin, not in Cors:Origins"));
 
         Snapshot.Match(wire.ToString(), SidScrubber(), name: mode);
     }
