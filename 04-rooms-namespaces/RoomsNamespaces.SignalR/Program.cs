@@ -1,5 +1,6 @@
 // Step 04, the SignalR counterpart: post 001's private/public/broadcast sends and rooms (groups here), its namespaces
-// /goods and /user (hubs here), and post 003's chat, each hub in Hubs/. The Socket.IO version uses port 3000; this 3001.
+// /goods and /user (hubs here), and post 003's chat, each hub in Hubs/. The Socket.IO versions use port 5000 (channels)
+// and 3000 (the chat); this one 3001.
 using RoomsNamespaces.SignalR.Hubs;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -19,8 +20,9 @@ app.MapHub<GoodsHub>("/goods");   // io.of("/goods")
 app.MapHub<UserHub>("/user");     // io.of("/user")
 app.MapHub<ChatHub>("/chat");
 
+// Post 003's `Server is connected on ${port}`, with the port really bound.
 app.Lifetime.ApplicationStarted.Register(() =>
-    app.Logger.LogInformation("Server is connected on {Urls}", string.Join(", ", app.Urls)));
+    app.Logger.LogInformation("Server is connected on {Port}", new Uri(app.Urls.First()).Port));
 app.Run();
 
 // Lets the tests start this very app on a free port (WebApplicationFactory<Program>).

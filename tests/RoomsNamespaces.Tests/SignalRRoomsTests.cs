@@ -105,7 +105,7 @@ public sealed class SignalRRoomsTests
 
         transcript.Section("server log");
         foreach (var line in app.Log.Lines) transcript.Add(line);
-        Snapshot.Match(transcript.ToString());
+        Snapshot.Match(transcript.ToString(), PortScrubber(app));
     }
 
     [Fact]
@@ -147,7 +147,7 @@ public sealed class SignalRRoomsTests
         transcript.Add(error);
         transcript.Section("server log");
         foreach (var line in app.Log.Lines) transcript.Add(line);
-        Snapshot.Match(transcript.ToString());
+        Snapshot.Match(transcript.ToString(), PortScrubber(app));
     }
 
     private static async Task<string> ErrorOf(Func<Task> call)
@@ -157,6 +157,14 @@ public sealed class SignalRRoomsTests
     }
 
     // Connection ids become "<alice>" etc., so the snapshot reads like the story it tells.
+    /// <summary>The usual scrubber, plus the bare port of "Server is connected on 3001".</summary>
+    private static Scrubber PortScrubber(RunningApp<signalr::Program> app)
+    {
+        var scrubber = Scrubber.Default();
+        scrubber.Id(app.BaseAddress.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "port");
+        return scrubber;
+    }
+
     private static string Named(string text, IEnumerable<Member> members)
     {
         foreach (var member in members) text = text.Replace(member.Id, $"<{member.Name}'s id>", StringComparison.Ordinal);
