@@ -76,7 +76,8 @@ public sealed class SocketIOWireTests
         await using var client = new SocketIOWire(app.BaseAddress, scrubber);
         var wire = client.Wire;
 
-        wire.Section("1. transports: [\"websocket\"]: no polling, the first request is the WebSocket; OPEN says there is nothing to upgrade to");
+        wire.Section("1. transports: [\"websocket\"]: no polling, the first request is the WebSocket; OPEN says there is nothing to upgrade to " +
+                     "(the test shortens pingInterval to 300 ms; the default is 25000)");
         await client.OpenWebSocketAsync();
         await client.ReceiveAsync();
         await client.SendAsync("40");
