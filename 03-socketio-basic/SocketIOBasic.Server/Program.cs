@@ -57,8 +57,13 @@ io.On("connection", socket =>                              // 웹 소켓 연결 
     });
 });
 
+// console.log(app.get("port"), "번 포트에서 대기 중"), with the port really bound.
 app.Lifetime.ApplicationStarted.Register(() =>
-    log.LogInformation("{Urls} 에서 대기 중 (Ctrl+C로 종료)", string.Join(", ", app.Urls)));
+{
+    var port = new Uri(app.Urls.First()).Port;
+    log.LogInformation("{Port} 번 포트에서 대기 중", port);
+    log.LogInformation("http://localhost:{Port} 를 브라우저에서 여세요 (Ctrl+C로 종료)", port);
+});
 app.Run();
 
 // Lets the tests start this very app on a free port (WebApplicationFactory<Program>).

@@ -18,8 +18,13 @@ app.UseDefaultFiles();    // "/" → wwwroot/index.html
 app.UseStaticFiles();     // and /lib/signalr.min.js, copied from node_modules at build time
 app.MapHub<NewsHub>("/news");   // like SocketIO(server, { path: "/socket.io" }), one endpoint per hub
 
+// console.log(app.get("port"), "번 포트에서 대기 중"), with the port really bound.
 app.Lifetime.ApplicationStarted.Register(() =>
-    app.Logger.LogInformation("{Urls} 에서 대기 중 (Ctrl+C로 종료)", string.Join(", ", app.Urls)));
+{
+    var port = new Uri(app.Urls.First()).Port;
+    app.Logger.LogInformation("{Port} 번 포트에서 대기 중", port);
+    app.Logger.LogInformation("http://localhost:{Port} 를 브라우저에서 여세요 (Ctrl+C로 종료)", port);
+});
 app.Run();
 
 // Lets the tests start this very app on a free port (WebApplicationFactory<Program>).

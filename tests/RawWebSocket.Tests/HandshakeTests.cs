@@ -173,7 +173,8 @@ public sealed partial class HandshakeTests
     }
 
     /// <summary>Ports and times as placeholders; the Date header changes every second.</summary>
-    private static Scrubber HttpScrubber() => Scrubber.Default().AddPattern(DateHeader(), "date", numbered: false);
+    private static Scrubber HttpScrubber() =>
+        Scrubber.Default().WithStartupPort().AddPattern(DateHeader(), "date", numbered: false);
 
     [GeneratedRegex(@"^(?:< )?Date: (?<value>.+)$", RegexOptions.Multiline)]
     private static partial Regex DateHeader();

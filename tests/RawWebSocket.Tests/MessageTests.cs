@@ -36,7 +36,7 @@ public sealed class MessageTests
         client.Add($"[client] closed: {(int?)socket.CloseStatus} {socket.CloseStatus} \"{socket.CloseStatusDescription}\", state {socket.State}");
         await app.Log.WaitForText("클라이언트 접속 해제");
 
-        Snapshot.Match($"## server log\n{app.Log}## client\n{client}");
+        Snapshot.Match($"## server log\n{app.Log}## client\n{client}", Scrubber.Default().WithStartupPort());
     }
 
     [Fact]
@@ -90,7 +90,7 @@ public sealed class MessageTests
         await next.CloseAsync(WebSocketCloseStatus.NormalClosure, null, Timeout());
         await app.Log.WaitForText("클라이언트 접속 해제", 2);
 
-        Snapshot.Match($"## server log\n{app.Log}");
+        Snapshot.Match($"## server log\n{app.Log}", Scrubber.Default().WithStartupPort());
     }
 
     [Fact]
@@ -131,7 +131,7 @@ public sealed class MessageTests
         await bystander.CloseAsync(WebSocketCloseStatus.NormalClosure, null, Timeout());
         await app.Log.WaitForText("클라이언트 접속 해제", 2);
 
-        Snapshot.Match($"## server log\n{app.Log}## client\n{client}");
+        Snapshot.Match($"## server log\n{app.Log}## client\n{client}", Scrubber.Default().WithStartupPort());
     }
 
     [Fact]
@@ -154,8 +154,8 @@ public sealed class MessageTests
         Snapshot.Match(
             "## client (first lines)\n" + string.Join('\n', lines.Take(4)) +
             "\n## client (last line)\n" + lines[^1] +
-            "\n## server log (first lines)\n" + string.Join('\n', app.Log.Lines.Take(4)) +
-            "\n## server log (last line)\n" + app.Log.Lines[^1]);
+            "\n## server log (first lines)\n" + string.Join('\n', app.Log.Lines.Take(5)) +
+            "\n## server log (last line)\n" + app.Log.Lines[^1], Scrubber.Default().WithStartupPort());
         Assert.All(lines.Skip(1).SkipLast(1), line => Assert.Equal(SocketHandler.ServerMessage, line));
     }
 

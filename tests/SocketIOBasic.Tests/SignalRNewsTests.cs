@@ -205,7 +205,7 @@ public sealed partial class SignalRNewsTests(BrowserFixture browser) : IClassFix
         new HubConnectionBuilder().WithWebSocketUrl(new Uri(app.BaseAddress, hub)).Build();
 
     // Server connection ids, as the hub logs them: "(127.0.0.1, <id>)".
-    private static Scrubber NewScrubber() => Scrubber.Default().AddPattern(ConnectionIdInLog(), "connection");
+    private static Scrubber NewScrubber() => Scrubber.Default().WithStartupPort().AddPattern(ConnectionIdInLog(), "connection");
 
     [GeneratedRegex(@"\(127\.0\.0\.1, (?<value>[A-Za-z0-9_-]+)\)")]
     private static partial Regex ConnectionIdInLog();

@@ -23,7 +23,7 @@ public sealed class SocketIONewsTests
         // The default transports: the session starts with HTTP long-polling (it may upgrade before the client leaves).
         Assert.Equal("transport polling", node.Output.Lines[0]);
 
-        var scrubber = Scrubber.Default();
+        var scrubber = Scrubber.Default().WithStartupPort();
         scrubber.Id(node.Values("connect").Single(), "socket");
         var transcript = new Transcript();
         transcript.Section("what the Node client printed (transport lines left out: when it upgrades depends on timing)");

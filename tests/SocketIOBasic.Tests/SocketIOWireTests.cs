@@ -23,7 +23,7 @@ public sealed class SocketIOWireTests
         // News every second: long enough that none is due before the upgrade is done (the polling part stays the same
         // from run to run); the frames after it are waited for one by one.
         await using var app = await RunningApp<sio::Program>.StartAsync(new Dictionary<string, string?> { ["News:IntervalMs"] = "1000" });
-        var scrubber = Scrubber.Default();
+        var scrubber = Scrubber.Default().WithStartupPort();
         await using var client = new SocketIOWire(app.BaseAddress, scrubber);
         var wire = client.Wire;
 
@@ -72,7 +72,7 @@ public sealed class SocketIOWireTests
             new Dictionary<string, string?> { ["News:IntervalMs"] = "50" },
             configure: web => web.ConfigureServices(services =>
                 services.Configure<SocketIOServerOptions>(o => o.PingInterval = TimeSpan.FromMilliseconds(300))));
-        var scrubber = Scrubber.Default();
+        var scrubber = Scrubber.Default().WithStartupPort();
         await using var client = new SocketIOWire(app.BaseAddress, scrubber);
         var wire = client.Wire;
 
