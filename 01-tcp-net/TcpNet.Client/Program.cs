@@ -1,5 +1,6 @@
 // The post's client.js: connect to 5000, write "Hello~~ I am client." every second, log what the server writes.
 // Settings: appsettings.json, overridden on the command line, e.g. --port 5001 --framing lines --burst 3
+// The post's net.connect and socket.on("data") → TcpNetClient.RunAsync; its setInterval → TcpNetClient.WriteAsync.
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using TcpNet;

@@ -1,5 +1,6 @@
 // The post's server.js: listen on 5000, log what clients write, write "Hi, I am server" to each every 2 s.
 // Settings: appsettings.json, overridden on the command line, e.g. --port 0 --intervalMs 500 --framing lines
+// The post's net.createServer(socket => ...) → TcpNetServer.ServeAsync; its setInterval → TcpNetServer.GreetAsync.
 using System.Net.Sockets;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;

@@ -5,6 +5,7 @@ using BuyAlerts.Hosting;
 using BuyAlerts.Realtime;
 
 // Step 08 (post 004, "실시간 구매 알림 기능 구현"): the shop's REST API, its pages and Socket.IO on one port.
+// The post's sock.on("BUY", ...) and io.emit("BUY_GOODS") → Realtime/ShopSocket.cs (OnConnection); the alert: PurchaseAlerts.cs.
 var builder = WebApplication.CreateBuilder(args);
 builder.UseDefaultPort(3000);                                                 // const port = 3000;
 builder.Services.AddShopDatabase(builder.Configuration, builder.Environment); // connect(); (SQLite, not MongoDB)
