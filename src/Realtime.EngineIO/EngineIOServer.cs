@@ -240,14 +240,7 @@ public sealed class EngineIOServer : IAsyncDisposable
 
     private void RaiseConnection(EngineIOSocket socket)
     {
-        try
-        {
-            Connection?.Invoke(socket);
-        }
-        catch (Exception e)
-        {
-            Log.HandlerFailed(Logger, e, socket.Id, "Connection");
-        }
+        EventRaiser.Raise(Connection, socket, static (handler, s) => handler(s), Logger, socket.Id, "Connection");
     }
 
     /// <summary>

@@ -236,14 +236,8 @@ public sealed class EngineIOSocket
         }
         if (closed is not { } c) return;
         Log.ConnectionClosed(_logger, Id, c.Reason, c.Description);
-        try
-        {
-            Closed?.Invoke(this, c.Reason, c.Description);
-        }
-        catch (Exception e)
-        {
-            Log.HandlerFailed(_logger, e, Id, "Closed");
-        }
+        EventRaiser.Raise(Closed, (Socket: this, c.Reason, c.Description),
+            static (handler, s) => handler(s.Socket, s.Reason, s.Description), _logger, Id, "Closed");
     }
 
     // ---------------------------------------------------------------- heartbeat
@@ -361,14 +355,8 @@ public sealed class EngineIOSocket
         }
         RaisePendingEvents();
         if (message is null) return;
-        try
-        {
-            Message?.Invoke(this, message);
-        }
-        catch (Exception e)
-        {
-            Log.HandlerFailed(_logger, e, Id, "Message");
-        }
+        EventRaiser.Raise(Message, (Socket: this, Message: message),
+            static (handler, s) => handler(s.Socket, s.Message), _logger, Id, "Message");
     }
 
     /// <summary>A transport failed (overlapping requests, aborted GET, write error, oversize frame...).</summary>
@@ -483,14 +471,7 @@ public sealed class EngineIOSocket
         if (upgraded)
         {
             Log.Upgraded(_logger, Id);
-            try
-            {
-                Upgraded?.Invoke(this);
-            }
-            catch (Exception e)
-            {
-                Log.HandlerFailed(_logger, e, Id, "Upgraded");
-            }
+            EventRaiser.Raise(Upgraded, this, static (handler, socket) => handler(socket), _logger, Id, "Upgraded");
         }
         RaisePendingEvents();
     }

@@ -115,6 +115,28 @@ public sealed class OptionsTests
     }
 
     [Fact]
+    public async Task A_subscriber_that_throws_is_logged_and_the_others_still_run()
+    {
+        await using var host = await EchoHost.StartAsync();
+        var seen = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        host.Server.Connection += _ => throw new InvalidOperationException("a broken connection handler");
+        host.Server.Connection += socket =>
+        {
+            socket.Message += (_, _) => throw new InvalidOperationException("a broken message handler");
+            socket.Message += (_, message) => seen.TrySetResult(message.Text);
+        };
+        using var wire = host.Wire();
+        var sid = (await wire.HandshakeAsync()).Sid;
+
+        Assert.Equal(HttpStatusCode.OK, (await wire.PostAsync(sid, "4hello")).StatusCode);
+
+        Assert.Equal("hello", await Wait.For(seen.Task, "the second message handler"));
+        Assert.Contains("4hello", await wire.PollUntilAsync(sid, p => p == "4hello"));   // the echo subscribed first still ran
+        await host.Log.WaitForText("the Connection handler threw");
+        await host.Log.WaitForText("the Message handler threw");
+    }
+
+    [Fact]
     public async Task AllowRequest_refusal_is_403_forbidden_and_a_refused_websocket_is_closed()
     {
         await using var host = await EchoHost.StartAsync(o =>
