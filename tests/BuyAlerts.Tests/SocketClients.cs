@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Realtime.Testing;
 
@@ -7,11 +8,13 @@ namespace BuyAlerts.Tests;
 /// C# handle on <c>socket-clients.cjs</c>: several official Node Socket.IO clients, each named after a person,
 /// whose frames and events land in <see cref="Output"/> (one line each).
 /// </summary>
-public sealed class SocketClients(NodeScript node) : IAsyncDisposable
+public sealed class SocketClients(NodeProcess node) : IAsyncDisposable
 {
     public Transcript Output => node.Output;
 
-    public static SocketClients Start(Uri shop) => new(NodeScript.Start("socket-clients.cjs", [shop.ToString()]));
+    /// <summary>Starts the script from this source folder, so Node finds the repository's node_modules.</summary>
+    public static SocketClients Start(Uri shop, [CallerFilePath] string sourceFile = "") =>
+        new(NodeProcess.Start(Path.GetDirectoryName(sourceFile)!, "socket-clients.cjs", [shop.ToString()]));
 
     /// <summary>Connects <paramref name="name"/> (with a browser's cookie header, or none for a guest); returns (engine sid, socket id).</summary>
     public async Task<(string Sid, string SocketId)> ConnectAsync(string name, string? cookie = null)
@@ -58,8 +61,5 @@ public sealed class SocketClients(NodeScript node) : IAsyncDisposable
 
     private Task SendAsync(object command) => node.SendAsync(JsonSerializer.Serialize(command));
 
-    public async ValueTask DisposeAsync()
-    {
-        await node.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => node.DisposeAsync();
 }

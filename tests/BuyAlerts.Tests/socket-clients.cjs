@@ -52,4 +52,4 @@ readline.createInterface({ input: process.stdin }).on("line", (line) => {
     case "exit":
       process.exit(0);
   }
-});
+}).on("close", () => process.exit(0)); // the test closed our input: leave
