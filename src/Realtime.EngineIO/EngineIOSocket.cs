@@ -34,7 +34,7 @@ public sealed class EngineIOSocket
 
     private EngineTransport _transport = null!;
     private EngineSocketState _state = EngineSocketState.Opening;
-    private List<EnginePacket> _writeBuffer = [];
+    private readonly List<EnginePacket> _writeBuffer = [];
     private bool _closeAfterFlush;
     private (string Reason, string? Description)? _pendingClosed;
     private volatile bool _hasPendingEvents;
@@ -156,9 +156,8 @@ public sealed class EngineIOSocket
     internal void FlushLocked()
     {
         if (_state == EngineSocketState.Closed || _writeBuffer.Count == 0 || !_transport.Writable) return;
-        var batch = _writeBuffer;
-        _writeBuffer = [];
-        _transport.Send(batch);
+        _transport.Send(_writeBuffer); // the transport copies what it keeps: the buffer is reused
+        _writeBuffer.Clear();
         if (_closeAfterFlush)
         {
             _closeAfterFlush = false;

@@ -17,7 +17,7 @@ internal abstract class EngineTransport(EngineIOSocket socket, EngineIOServer se
     /// <summary>(locked) True when <see cref="Send"/> can deliver now.</summary>
     public abstract bool Writable { get; }
 
-    /// <summary>(locked) Delivers a batch of packets; the list is owned by the transport afterwards.</summary>
+    /// <summary>(locked) Delivers a batch of packets; the caller reuses the list afterwards (copy what you keep).</summary>
     public abstract void Send(List<EnginePacket> packets);
 
     /// <summary>

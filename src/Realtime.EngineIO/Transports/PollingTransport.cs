@@ -131,6 +131,7 @@ internal sealed class PollingTransport(EngineIOSocket socket, EngineIOServer ser
         var get = _pendingGet;
         if (get is null) return;
         _pendingGet = null;
+        packets = [.. packets];
         if (_shouldClose)
         {
             packets.Add(EnginePacket.Control(EnginePacketType.Close));

@@ -1,14 +1,16 @@
 using System.Buffers;
 using System.Net.WebSockets;
 using System.Text;
-using System.Threading.Channels;
 
 namespace Realtime.EngineIO;
 
 /// <summary>
 /// The WebSocket transport (websocket.ts): one packet per frame, binary messages as raw binary frames.
-/// An async receive loop reads frames; a single-writer send loop drains a lock-free channel, so any thread may
-/// queue packets without waiting and frames never interleave. No thread is held while idle.
+/// Receiving: an async loop reads frames; between messages it waits with a zero-byte read, so an idle connection
+/// holds no receive buffer. Sending: the thread that queues a packet also writes it when no write is in progress
+/// (Kestrel copies the frame into its output pipe and its I/O thread sends it), so a reply costs no thread hand-off;
+/// when a write has to wait (a client that reads slowly), later packets queue behind it and that writer drains them
+/// in order. Frames never interleave and no thread is held while idle.
 /// </summary>
 internal sealed class WebSocketTransport(EngineIOSocket socket, EngineIOServer server, WebSocket webSocket)
     : EngineTransport(socket, server)
@@ -18,12 +20,15 @@ internal sealed class WebSocketTransport(EngineIOSocket socket, EngineIOServer s
     private static readonly byte[] PingFrame = "2"u8.ToArray();
     private static readonly byte[] NoopFrame = "6"u8.ToArray();
 
-    private readonly Channel<Outgoing> _outgoing = Channel.CreateUnbounded<Outgoing>(
-        new UnboundedChannelOptions { SingleReader = true, SingleWriter = false, AllowSynchronousContinuations = false });
-    private readonly CancellationTokenSource _receiveStop = new();
+    // Guarded by Socket.Gate, like all transport state.
+    private readonly Queue<Outgoing> _queue = new();
+    private bool _writing; // a writer is draining _queue
     private bool _closed;
 
-    /// <summary>A queued frame: a packet, or the close frame that ends the send loop.</summary>
+    private readonly TaskCompletionSource _sendsDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly CancellationTokenSource _receiveStop = new();
+
+    /// <summary>A queued frame: a packet, or the close frame that ends the sending side.</summary>
     private readonly record struct Outgoing(EnginePacket Packet, WebSocketCloseStatus? CloseStatus);
 
     public override string Name => "websocket";
@@ -33,7 +38,8 @@ internal sealed class WebSocketTransport(EngineIOSocket socket, EngineIOServer s
     public override void Send(List<EnginePacket> packets)
     {
         if (_closed) return;
-        foreach (var packet in packets) _outgoing.Writer.TryWrite(new Outgoing(packet, null));
+        foreach (var packet in packets) _queue.Enqueue(new Outgoing(packet, null));
+        StartWriterLocked();
     }
 
     public override bool BeginClose(bool graceful)
@@ -48,8 +54,8 @@ internal sealed class WebSocketTransport(EngineIOSocket socket, EngineIOServer s
     {
         if (_closed) return;
         _closed = true;
-        _outgoing.Writer.TryWrite(new Outgoing(default, status));
-        _outgoing.Writer.TryComplete();
+        _queue.Enqueue(new Outgoing(default, status));
+        StartWriterLocked();
         // Bound the whole close: a client that neither reads (our queued frames) nor answers the close frame is
         // aborted after this delay (while the receive loop runs; RunAsync bounds the sends left after it).
         try
@@ -62,24 +68,86 @@ internal sealed class WebSocketTransport(EngineIOSocket socket, EngineIOServer s
         }
     }
 
+    /// <summary>(locked) Starts draining the queue on this thread unless a writer is already at it.</summary>
+    private void StartWriterLocked()
+    {
+        if (_writing) return;
+        _writing = true;
+        _ = WriteQueuedAsync(); // runs synchronously until a write has to wait
+    }
+
+    private async Task WriteQueuedAsync()
+    {
+        try
+        {
+            while (true)
+            {
+                Outgoing item;
+                lock (Socket.Gate)
+                {
+                    if (!_queue.TryDequeue(out item))
+                    {
+                        _writing = false;
+                        return;
+                    }
+                }
+                if (item.CloseStatus is { } status)
+                {
+                    if (webSocket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+                    {
+                        await webSocket.CloseOutputAsync(status, null, CancellationToken.None).ConfigureAwait(false);
+                    }
+                    _sendsDone.TrySetResult(); // the close frame is the last one: _writing stays true
+                    return;
+                }
+                await SendPacketAsync(item.Packet).ConfigureAwait(false);
+            }
+        }
+        catch (Exception)
+        {
+            // Any failure (reset connection, aborted socket...) ends the sending side for good.
+            lock (Socket.Gate)
+            {
+                _closed = true;
+                _queue.Clear();
+            }
+            // This may run inside the locked section of whoever queued the packet: report from the thread pool.
+            ThreadPool.UnsafeQueueUserWorkItem(static transport => transport.OnWriteFailed(), this, preferLocal: false);
+        }
+    }
+
+    private void OnWriteFailed()
+    {
+        try
+        {
+            Socket.OnTransportError(this, "write error");
+            webSocket.Abort();
+            _receiveStop.Cancel();
+        }
+        finally
+        {
+            // Only now may RunAsync end the request (the WebSocket must not be touched after that).
+            _sendsDone.TrySetResult();
+        }
+    }
+
     /// <summary>Runs the connection until both directions are done (the request must stay open meanwhile).</summary>
     public async Task RunAsync(CancellationToken requestAborted)
     {
         var abort = requestAborted.Register(static s => ((CancellationTokenSource)s!).Cancel(), _receiveStop);
         try
         {
-            var sending = SendLoopAsync();
             await ReceiveLoopAsync().ConfigureAwait(false);
             // The receive loop is over (the peer closed, or was aborted): nothing watches the close timeout any more,
             // so a send stuck on a peer that no longer reads is bounded here.
             try
             {
-                await sending.WaitAsync(CloseHandshakeTimeout).ConfigureAwait(false);
+                await _sendsDone.Task.WaitAsync(CloseHandshakeTimeout).ConfigureAwait(false);
             }
             catch (TimeoutException)
             {
                 webSocket.Abort();
-                await sending.ConfigureAwait(false);
+                await _sendsDone.Task.ConfigureAwait(false);
             }
         }
         finally
@@ -100,22 +168,35 @@ internal sealed class WebSocketTransport(EngineIOSocket socket, EngineIOServer s
     {
         var limit = Server.Options.MaxHttpBufferSize;
         var max = (int)Math.Min(limit + 1, Array.MaxLength);
-        var buffer = ArrayPool<byte>.Shared.Rent(Math.Min(4096, max));
+        byte[]? buffer = null; // rented while a message arrives, returned after it
         var count = 0;
         var discarding = false;
         try
         {
             while (true)
             {
-                if (count == buffer.Length)
+                ValueWebSocketReceiveResult result;
+                if (buffer is null)
                 {
-                    var bigger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)buffer.Length * 2, max));
-                    buffer.AsSpan(0, count).CopyTo(bigger);
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    buffer = bigger;
+                    // Between messages, wait for the next frame with a zero-byte read: an idle connection holds no
+                    // receive buffer (4 KiB each otherwise, 40 MB for 10 000 clients).
+                    result = await webSocket.ReceiveAsync(Memory<byte>.Empty, _receiveStop.Token).ConfigureAwait(false);
+                    if (result.MessageType == WebSocketMessageType.Close) break;
+                    buffer = ArrayPool<byte>.Shared.Rent(Math.Min(4096, max));
+                    if (!result.EndOfMessage) continue; // the payload follows: read it into the buffer
                 }
-                var result = await webSocket.ReceiveAsync(buffer.AsMemory(count), _receiveStop.Token).ConfigureAwait(false);
-                if (result.MessageType == WebSocketMessageType.Close) break;
+                else
+                {
+                    if (count == buffer.Length)
+                    {
+                        var bigger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)buffer.Length * 2, max));
+                        buffer.AsSpan(0, count).CopyTo(bigger);
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        buffer = bigger;
+                    }
+                    result = await webSocket.ReceiveAsync(buffer.AsMemory(count), _receiveStop.Token).ConfigureAwait(false);
+                    if (result.MessageType == WebSocketMessageType.Close) break;
+                }
                 if (discarding) continue; // after a fatal error, only wait for the close handshake
                 count += result.Count;
                 if (count > limit)
@@ -130,7 +211,8 @@ internal sealed class WebSocketTransport(EngineIOSocket socket, EngineIOServer s
                 }
                 if (!result.EndOfMessage) continue;
 
-                EnginePacket packet;
+                EnginePacket packet = default;
+                string? parseError = null;
                 if (result.MessageType == WebSocketMessageType.Binary)
                 {
                     packet = EnginePacket.FromMessage(EngineMessage.FromBinary(buffer.AsSpan(0, count).ToArray()));
@@ -143,13 +225,14 @@ internal sealed class WebSocketTransport(EngineIOSocket socket, EngineIOServer s
                     }
                     catch (EngineParseException e)
                     {
-                        count = 0;
-                        Socket.OnTransportParseError(this, e.Message);
-                        continue;
+                        parseError = e.Message;
                     }
                 }
                 count = 0;
-                Socket.OnTransportPacket(this, packet);
+                ArrayPool<byte>.Shared.Return(buffer);
+                buffer = null;
+                if (parseError is not null) Socket.OnTransportParseError(this, parseError);
+                else Socket.OnTransportPacket(this, packet);
             }
         }
         catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
@@ -158,39 +241,10 @@ internal sealed class WebSocketTransport(EngineIOSocket socket, EngineIOServer s
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            if (buffer is not null) ArrayPool<byte>.Shared.Return(buffer);
         }
         Socket.OnTransportClosed(this);
         lock (Socket.Gate) CloseLocked(WebSocketCloseStatus.NormalClosure);
-    }
-
-    private async Task SendLoopAsync()
-    {
-        var reader = _outgoing.Reader;
-        try
-        {
-            while (await reader.WaitToReadAsync().ConfigureAwait(false))
-            {
-                while (reader.TryRead(out var item))
-                {
-                    if (item.CloseStatus is { } status)
-                    {
-                        if (webSocket.State is WebSocketState.Open or WebSocketState.CloseReceived)
-                        {
-                            await webSocket.CloseOutputAsync(status, null, CancellationToken.None).ConfigureAwait(false);
-                        }
-                        return;
-                    }
-                    await SendPacketAsync(item.Packet).ConfigureAwait(false);
-                }
-            }
-        }
-        catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
-        {
-            Socket.OnTransportError(this, "write error");
-            webSocket.Abort();
-            try { _receiveStop.Cancel(); } catch (ObjectDisposedException) { }
-        }
     }
 
     private ValueTask SendPacketAsync(EnginePacket packet)
