@@ -71,6 +71,25 @@ if (( trx_count < projects )); then
   echo "Only $trx_count of $projects test projects reported results." >&2
   failed=$((failed + projects - trx_count))
 fi
+# Name each failed test with the start of its message, so that the end of a long log says what went wrong.
+for trx in "$results"/*.trx; do
+  awk 'BEGIN { RS = "<UnitTestResult " }
+    NR > 1 && /outcome="(Failed|Error|Timeout|Aborted)"/ {
+      match($0, /testName="[^"]*"/); name = substr($0, RSTART + 10, RLENGTH - 11)
+      message = ""
+      if (match($0, /<Message>[^<]*<\/Message>/)) message = substr($0, RSTART + 9, RLENGTH - 19)
+      stack = ""
+      if (match($0, /<StackTrace>[^<]*<\/StackTrace>/)) stack = substr($0, RSTART + 12, RLENGTH - 25)
+      text = message "\n" stack
+      gsub(/&lt;/, "<", text); gsub(/&gt;/, ">", text); gsub(/&quot;/, "\"", text); gsub(/&apos;/, sprintf("%c", 39), text)
+      gsub(/&#xD;/, "", text); gsub(/&#xA;/, "\n", text); gsub(/&amp;/, "\\&", text)
+      gsub(/&lt;/, "<", name); gsub(/&gt;/, ">", name); gsub(/&quot;/, "\"", name); gsub(/&amp;/, "\\&", name)
+      n = split(text, lines, "\n")
+      printf "\nFAILED %s\n", name
+      for (i = 1; i <= n && i <= 30; i++) printf "    %s\n", lines[i]
+      if (n > 30) printf "    … (%d more lines in %s)\n", n - 30, FILENAME
+    }' "$trx"
+done
 if (( total == 0 )); then
   echo "No test ran." >&2
 fi
