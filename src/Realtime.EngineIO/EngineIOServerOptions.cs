@@ -23,6 +23,13 @@ public class EngineIOServerOptions
     /// <summary>Node <c>maxHttpBufferSize</c>, default 1e6 bytes: the largest POST body or WebSocket message. Also sent as <c>maxPayload</c>.</summary>
     public long MaxHttpBufferSize { get; set; } = 1_000_000;
 
+    /// <summary>
+    /// Not in Node: the most bytes that may wait for one client that reads slower than the server sends (text counted
+    /// in characters). Beyond it the session closes with "transport error" ("write buffer full") and its queue is
+    /// dropped, instead of growing until the ping timeout notices. Default 16 MiB; 0 = no limit (Node's behaviour).
+    /// </summary>
+    public long MaxBufferedBytes { get; set; } = 16 * 1024 * 1024;
+
     /// <summary>Node <c>transports</c>, default <c>["polling", "websocket"]</c>: the transports a client may use.</summary>
     public IList<string> Transports { get; set; } = ["polling", "websocket"];
 

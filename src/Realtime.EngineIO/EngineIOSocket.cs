@@ -35,6 +35,7 @@ public sealed class EngineIOSocket
     private EngineTransport _transport = null!;
     private EngineSocketState _state = EngineSocketState.Opening;
     private readonly List<EnginePacket> _writeBuffer = [];
+    private long _writeBufferBytes;
     private bool _closeAfterFlush;
     private (string Reason, string? Description)? _pendingClosed;
     private volatile bool _hasPendingEvents;
@@ -106,7 +107,7 @@ public sealed class EngineIOSocket
         lock (Gate)
         {
             if (_state is EngineSocketState.Closing or EngineSocketState.Closed) return;
-            _writeBuffer.Add(EnginePacket.FromMessage(message));
+            AddToWriteBufferLocked(EnginePacket.FromMessage(message));
             FlushLocked();
         }
         RaisePendingEvents();
@@ -119,7 +120,7 @@ public sealed class EngineIOSocket
         lock (Gate)
         {
             if (_state is EngineSocketState.Closing or EngineSocketState.Closed) return;
-            foreach (var message in messages) _writeBuffer.Add(EnginePacket.FromMessage(message));
+            foreach (var message in messages) AddToWriteBufferLocked(EnginePacket.FromMessage(message));
             FlushLocked();
         }
         RaisePendingEvents();
@@ -148,21 +149,41 @@ public sealed class EngineIOSocket
     private void SendPacketLocked(EnginePacketType type, string data = "")
     {
         if (_state is EngineSocketState.Closing or EngineSocketState.Closed) return;
-        _writeBuffer.Add(EnginePacket.Control(type, data));
+        AddToWriteBufferLocked(EnginePacket.Control(type, data));
         FlushLocked();
+    }
+
+    private void AddToWriteBufferLocked(EnginePacket packet)
+    {
+        _writeBuffer.Add(packet);
+        _writeBufferBytes += packet.Size;
     }
 
     /// <summary>Hands the write buffer to the transport if it can take it (a pending GET, or an open WebSocket).</summary>
     internal void FlushLocked()
     {
-        if (_state == EngineSocketState.Closed || _writeBuffer.Count == 0 || !_transport.Writable) return;
+        if (_state == EngineSocketState.Closed || _writeBuffer.Count == 0) return;
+        if (!_transport.Writable)
+        {
+            // Nothing takes the buffer now (no GET pending, or an upgrade under way): it may not grow without bound.
+            if (_server.Options.MaxBufferedBytes > 0 && _writeBufferBytes > _server.Options.MaxBufferedBytes) WriteBufferFullLocked();
+            return;
+        }
         _transport.Send(_writeBuffer); // the transport copies what it keeps: the buffer is reused
         _writeBuffer.Clear();
+        _writeBufferBytes = 0;
         if (_closeAfterFlush)
         {
             _closeAfterFlush = false;
             CloseTransportLocked();
         }
+    }
+
+    /// <summary>(locked) Too much waits for a client that does not read: drop it and close the session.</summary>
+    internal void WriteBufferFullLocked()
+    {
+        Log.WriteBufferFull(_logger, Id, _server.Options.MaxBufferedBytes);
+        CloseLocked("transport error", "write buffer full");
     }
 
     private void CloseTransportLocked()
@@ -185,7 +206,7 @@ public sealed class EngineIOSocket
                 ? "[\"websocket\"]" : "[]";
             var json = $"{{\"sid\":\"{Id}\",\"upgrades\":{upgrades},\"pingInterval\":{(long)options.PingInterval.TotalMilliseconds}," +
                        $"\"pingTimeout\":{(long)options.PingTimeout.TotalMilliseconds},\"maxPayload\":{options.MaxHttpBufferSize}}}";
-            _writeBuffer.Add(EnginePacket.Control(EnginePacketType.Open, json));
+            AddToWriteBufferLocked(EnginePacket.Control(EnginePacketType.Open, json));
             _pingIntervalTimer = new EngineTimer(_server, OnPingIntervalElapsed, options.PingInterval, Timeout.InfiniteTimeSpan);
             FlushLocked();
         }
@@ -213,6 +234,7 @@ public sealed class EngineIOSocket
             probe.BeginClose(graceful: false);
         }
         _writeBuffer.Clear();
+        _writeBufferBytes = 0;
         _closeAfterFlush = false;
         _transport.BeginClose(graceful: false);
         _server.RemoveClient(this);

@@ -49,6 +49,9 @@ public readonly struct EnginePacket : IEquatable<EnginePacket>
     public static EnginePacket FromMessage(EngineMessage message) =>
         new(EnginePacketType.Message, "", message ?? throw new ArgumentNullException(nameof(message)));
 
+    /// <summary>About the bytes this packet takes on the wire (text counted in characters), for the write-buffer limit.</summary>
+    internal long Size => Message is null ? 1 + (Data?.Length ?? 0) : Message.IsBinary ? Message.Data.Length : 1 + Message.Text.Length;
+
     /// <inheritdoc />
     public bool Equals(EnginePacket other)
     {

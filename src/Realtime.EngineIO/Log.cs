@@ -43,4 +43,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 9, EventName = "WebSocketOriginRefused", Level = LogLevel.Warning,
         Message = "WebSocket from {Origin} refused: that origin is not in the cors origins")]
     public static partial void WebSocketOriginRefused(ILogger logger, string origin);
+
+    [LoggerMessage(EventId = 10, EventName = "WriteBufferFull", Level = LogLevel.Warning,
+        Message = "Engine.IO session {Sid}: more than {Limit} bytes wait for a client that does not read them; closing it")]
+    public static partial void WriteBufferFull(ILogger logger, string sid, long limit);
 }

@@ -39,7 +39,7 @@ public sealed class WebSocketFlowTests
     public async Task A_client_that_stops_reading_holds_no_sender_and_then_gets_everything_in_order()
     {
         const int count = 128, size = 128 * 1024; // 16 MiB: far more than the socket buffers and Kestrel's output pipe
-        await using var host = await EchoHost.StartAsync();
+        await using var host = await EchoHost.StartAsync(o => o.MaxBufferedBytes = 0); // no limit, as in Node
         using var wire = host.Wire();
         using var ws = await wire.ConnectAsync("EIO=4&transport=websocket");
         var sid = WebSocketAndUpgradeTests.SidOf((await wire.ReceiveAsync(ws)).Text);

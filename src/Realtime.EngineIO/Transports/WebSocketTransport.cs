@@ -22,6 +22,7 @@ internal sealed class WebSocketTransport(EngineIOSocket socket, EngineIOServer s
 
     // Guarded by Socket.Gate, like all transport state.
     private readonly Queue<Outgoing> _queue = new();
+    private long _queuedBytes; // what waits in _queue (see EngineIOServerOptions.MaxBufferedBytes)
     private bool _writing; // a writer is draining _queue
     private bool _closed;
 
@@ -38,7 +39,21 @@ internal sealed class WebSocketTransport(EngineIOSocket socket, EngineIOServer s
     public override void Send(List<EnginePacket> packets)
     {
         if (_closed) return;
-        foreach (var packet in packets) _queue.Enqueue(new Outgoing(packet, null));
+        foreach (var packet in packets)
+        {
+            _queue.Enqueue(new Outgoing(packet, null));
+            _queuedBytes += packet.Size;
+        }
+        var limit = Server.Options.MaxBufferedBytes;
+        if (limit > 0 && _queuedBytes > limit)
+        {
+            // The client reads slower than we send: drop what waits and close (the close frame goes after the write
+            // under way; the close timeout aborts a client that never reads it).
+            _queue.Clear();
+            _queuedBytes = 0;
+            Socket.WriteBufferFullLocked();
+            return;
+        }
         StartWriterLocked();
     }
 
@@ -90,6 +105,7 @@ internal sealed class WebSocketTransport(EngineIOSocket socket, EngineIOServer s
                         _writing = false;
                         return;
                     }
+                    _queuedBytes -= item.Packet.Size;
                 }
                 if (item.CloseStatus is { } status)
                 {
@@ -110,6 +126,7 @@ internal sealed class WebSocketTransport(EngineIOSocket socket, EngineIOServer s
             {
                 _closed = true;
                 _queue.Clear();
+                _queuedBytes = 0;
             }
             // This may run inside the locked section of whoever queued the packet: report from the thread pool.
             ThreadPool.UnsafeQueueUserWorkItem(static transport => transport.OnWriteFailed(), this, preferLocal: false);

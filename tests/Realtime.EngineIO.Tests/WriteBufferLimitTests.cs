@@ -1,0 +1,50 @@
+using System.Net;
+
+namespace Realtime.EngineIO.Tests;
+
+/// <summary>
+/// <see cref="EngineIOServerOptions.MaxBufferedBytes"/>: what may wait for a client that does not read (or poll) is
+/// bounded; past it that session closes with "transport error" ("write buffer full") and everyone else is served.
+/// </summary>
+public sealed class WriteBufferLimitTests
+{
+    [Fact]
+    public async Task A_websocket_client_that_does_not_read_is_closed_when_a_mebibyte_waits_for_it()
+    {
+        await using var host = await EchoHost.StartAsync(o => o.MaxBufferedBytes = 1024 * 1024);
+        using var wire = host.Wire();
+        using var slow = await wire.ConnectAsync("EIO=4&transport=websocket");
+        var sid = WebSocketAndUpgradeTests.SidOf((await wire.ReceiveAsync(slow)).Text);
+        var socket = host.Server.Clients.Single(c => c.Id == sid);
+
+        // 32 MiB to a client that reads nothing: the socket buffers fill, writes wait, the queue passes 1 MiB.
+        var chunk = EngineMessage.FromText(new string('x', 128 * 1024));
+        for (var i = 0; i < 256 && socket.ReadyState == EngineSocketState.Open; i++) socket.Send(chunk);
+
+        Assert.Equal(("transport error", "write buffer full"), await host.Probe.ClosedAsync(sid));
+        await host.Log.WaitForText("more than 1048576 bytes wait for a client that does not read them");
+        Assert.DoesNotContain(host.Server.Clients, c => c.Id == sid);
+
+        using var other = await wire.ConnectAsync("EIO=4&transport=websocket");
+        await wire.ReceiveAsync(other);
+        await wire.SendTextAsync(other, "4still serving");
+        Assert.Equal("4still serving", (await wire.ReceiveSkippingPingsAsync(other)).Text);
+    }
+
+    [Fact]
+    public async Task A_polling_client_that_stops_polling_is_closed_when_more_than_the_limit_waits_for_its_next_get()
+    {
+        await using var host = await EchoHost.StartAsync(o => o.MaxBufferedBytes = 100_000);
+        using var wire = host.Wire();
+        var sid = (await wire.HandshakeAsync()).Sid;
+        var socket = host.Server.Clients.Single(c => c.Id == sid);
+
+        socket.Send(new string('a', 60_000)); // waits for the next GET: under the limit
+        Assert.Equal(EngineSocketState.Open, socket.ReadyState);
+        socket.Send(new string('b', 60_000)); // 120 000 characters wait: over it
+
+        Assert.Equal(("transport error", "write buffer full"), await host.Probe.ClosedAsync(sid));
+        var (status, body) = await wire.PollAsync(sid);
+        Assert.Equal((HttpStatusCode.BadRequest, """{"code":1,"message":"Session ID unknown"}"""), (status, body));
+    }
+}
