@@ -32,6 +32,23 @@ public sealed class WriteBufferLimitTests
     }
 
     [Fact]
+    public async Task One_message_larger_than_the_limit_still_goes_to_a_client_that_reads()
+    {
+        await using var host = await EchoHost.StartAsync(o => o.MaxBufferedBytes = 1024 * 1024);
+        using var wire = host.Wire();
+        using var ws = await wire.ConnectAsync("EIO=4&transport=websocket");
+        var sid = WebSocketAndUpgradeTests.SidOf((await wire.ReceiveAsync(ws)).Text);
+        var socket = host.Server.Clients.Single(c => c.Id == sid);
+
+        // The limit counts what waits behind a write under way, not the write itself.
+        var big = new string('y', 3 * 1024 * 1024);
+        socket.Send(big);
+
+        Assert.Equal("4" + big, (await wire.ReceiveSkippingPingsAsync(ws)).Text);
+        Assert.Equal(EngineSocketState.Open, socket.ReadyState);
+    }
+
+    [Fact]
     public async Task A_polling_client_that_stops_polling_is_closed_when_more_than_the_limit_waits_for_its_next_get()
     {
         await using var host = await EchoHost.StartAsync(o => o.MaxBufferedBytes = 100_000);

@@ -7,10 +7,11 @@ namespace Realtime.EngineIO;
 /// <summary>
 /// The WebSocket transport (websocket.ts): one packet per frame, binary messages as raw binary frames.
 /// Receiving: an async loop reads frames; between messages it waits with a zero-byte read, so an idle connection
-/// holds no receive buffer. Sending: the thread that queues a packet also writes it when no write is in progress
-/// (Kestrel copies the frame into its output pipe and its I/O thread sends it), so a reply costs no thread hand-off;
-/// when a write has to wait (a client that reads slowly), later packets queue behind it and that writer drains them
-/// in order. Frames never interleave and no thread is held while idle.
+/// holds no receive buffer. Sending: packets queue, and one writer at a time drains the queue in order. An answer to
+/// the message being handled is written at once by the thread handling it (no hand-off: Kestrel copies the frame into
+/// its output pipe and its I/O thread sends it); packets for other clients (a broadcast, a ping) are written by the
+/// thread pool, so a burst for one client leaves in fewer system calls and the sender goes on at once. Frames never
+/// interleave and no thread is held while idle.
 /// </summary>
 internal sealed class WebSocketTransport(EngineIOSocket socket, EngineIOServer server, WebSocket webSocket)
     : EngineTransport(socket, server)
@@ -24,10 +25,14 @@ internal sealed class WebSocketTransport(EngineIOSocket socket, EngineIOServer s
     private readonly Queue<Outgoing> _queue = new();
     private long _queuedBytes; // what waits in _queue (see EngineIOServerOptions.MaxBufferedBytes)
     private bool _writing; // a writer is draining _queue
+    private volatile bool _waitingForClient; // a write waits for the client to read (Kestrel's output is full)
     private bool _closed;
 
     private readonly TaskCompletionSource _sendsDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _receiveStop = new();
+
+    /// <summary>The transport whose incoming message this thread is handling: packets for it are written inline.</summary>
+    [ThreadStatic] private static WebSocketTransport? t_handling;
 
     /// <summary>A queued frame: a packet, or the close frame that ends the sending side.</summary>
     private readonly record struct Outgoing(EnginePacket Packet, WebSocketCloseStatus? CloseStatus);
@@ -44,17 +49,30 @@ internal sealed class WebSocketTransport(EngineIOSocket socket, EngineIOServer s
             _queue.Enqueue(new Outgoing(packet, null));
             _queuedBytes += packet.Size;
         }
-        var limit = Server.Options.MaxBufferedBytes;
-        if (limit > 0 && _queuedBytes > limit)
-        {
-            // The client reads slower than we send: drop what waits and close (the close frame goes after the write
-            // under way; the close timeout aborts a client that never reads it).
-            _queue.Clear();
-            _queuedBytes = 0;
-            Socket.WriteBufferFullLocked();
-            return;
-        }
         StartWriterLocked();
+        if (_waitingForClient && IsOverLimit()) DropQueueAndCloseLocked();
+    }
+
+    /// <summary>More than MaxBufferedBytes waits in the queue (checked while a write waits for the client).</summary>
+    private bool IsOverLimit() => Server.Options.MaxBufferedBytes is var limit && limit > 0 && Volatile.Read(ref _queuedBytes) > limit;
+
+    /// <summary>(locked) The client reads slower than we send: drop what waits and close the session.</summary>
+    private void DropQueueAndCloseLocked()
+    {
+        // The close frame goes after the write under way; the close timeout aborts a client that never reads it.
+        _queue.Clear();
+        _queuedBytes = 0;
+        Socket.WriteBufferFullLocked();
+    }
+
+    private void EnforceLimit()
+    {
+        lock (Socket.Gate)
+        {
+            if (_closed || !_waitingForClient || !IsOverLimit()) return;
+            DropQueueAndCloseLocked();
+        }
+        Socket.RaisePendingEvents();
     }
 
     public override bool BeginClose(bool graceful)
@@ -83,12 +101,13 @@ internal sealed class WebSocketTransport(EngineIOSocket socket, EngineIOServer s
         }
     }
 
-    /// <summary>(locked) Starts draining the queue on this thread unless a writer is already at it.</summary>
+    /// <summary>(locked) Starts a writer unless one is at work: inline for an answer, else on the thread pool.</summary>
     private void StartWriterLocked()
     {
         if (_writing) return;
         _writing = true;
-        _ = WriteQueuedAsync(); // runs synchronously until a write has to wait
+        if (ReferenceEquals(t_handling, this)) _ = WriteQueuedAsync(); // runs synchronously until a write has to wait
+        else ThreadPool.UnsafeQueueUserWorkItem(static transport => _ = transport.WriteQueuedAsync(), this, preferLocal: false);
     }
 
     private async Task WriteQueuedAsync()
@@ -116,7 +135,20 @@ internal sealed class WebSocketTransport(EngineIOSocket socket, EngineIOServer s
                     _sendsDone.TrySetResult(); // the close frame is the last one: _writing stays true
                     return;
                 }
-                await SendPacketAsync(item.Packet).ConfigureAwait(false);
+                var sending = SendPacketAsync(item.Packet);
+                if (!sending.IsCompleted)
+                {
+                    _waitingForClient = true;
+                    // Packets queued before this write began to wait were not checked against the limit: check now
+                    // (from the thread pool: this writer may be running inside someone's locked section).
+                    if (IsOverLimit()) ThreadPool.UnsafeQueueUserWorkItem(static transport => transport.EnforceLimit(), this, preferLocal: false);
+                    await sending.ConfigureAwait(false);
+                    _waitingForClient = false;
+                }
+                else
+                {
+                    await sending.ConfigureAwait(false); // completed: only observes a failure
+                }
             }
         }
         catch (Exception)
@@ -248,8 +280,20 @@ internal sealed class WebSocketTransport(EngineIOSocket socket, EngineIOServer s
                 count = 0;
                 ArrayPool<byte>.Shared.Return(buffer);
                 buffer = null;
-                if (parseError is not null) Socket.OnTransportParseError(this, parseError);
-                else Socket.OnTransportPacket(this, packet);
+                if (parseError is not null)
+                {
+                    Socket.OnTransportParseError(this, parseError);
+                    continue;
+                }
+                t_handling = this;
+                try
+                {
+                    Socket.OnTransportPacket(this, packet);
+                }
+                finally
+                {
+                    t_handling = null;
+                }
             }
         }
         catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)

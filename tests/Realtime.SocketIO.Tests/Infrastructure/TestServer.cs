@@ -33,15 +33,17 @@ public sealed class TestServer : IAsyncDisposable
 
     /// <summary>
     /// Starts the conformance host configuration, optionally changed by <paramref name="options"/> and extended by
-    /// <paramref name="configure"/>. One change by default: the suites' 200 ms ping timeout becomes 5 s, because a pong
-    /// within 200 ms is more than a loaded two-core CI machine can promise to a test that is about something else
-    /// (the Engine.IO tests do the same). A test about the heartbeat sets <c>PingTimeout</c> back in <paramref name="options"/>.
+    /// <paramref name="configure"/>. Two changes by default: the suites' 200 ms ping timeout and 1 s connect timeout
+    /// become 5 s, because a pong within 200 ms, or a CONNECT within a second of the open packet, is more than a loaded
+    /// two-core CI machine can promise to a test that is about something else (the Engine.IO tests do the same). A test
+    /// about the heartbeat or the connect timeout sets them back in <paramref name="options"/>.
     /// </summary>
     public static Task<TestServer> StartConformanceAsync(Action<SocketIOServerOptions>? options = null, Action<SocketIOServer>? configure = null) =>
         StartAsync(o =>
         {
             ConformanceSocketIO.ConfigureOptions(o);
             o.PingTimeout = TimeSpan.FromSeconds(5);
+            o.ConnectTimeout = TimeSpan.FromSeconds(5);
             options?.Invoke(o);
         }, io => { ConformanceSocketIO.Configure(io); configure?.Invoke(io); });
 
