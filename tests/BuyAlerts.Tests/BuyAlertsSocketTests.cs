@@ -171,6 +171,9 @@ public sealed class BuyAlertsSocketTests
         await clients.EmitAsync("지수", "CHANGED_PAGE", Latte);                      // 지수 moves on to the latte
         await clients.WaitForEventAsync("guest", "SAME_PAGE_VIEWER_COUNT", 2);
         await clients.WaitForEventAsync("민수", "SAME_PAGE_VIEWER_COUNT", 3);
+        // Each socket has its own connection: the guest's count says nothing about 지수's. A client that leaves
+        // drops what is still on its way, so wait for 지수's count of the latte page before closing.
+        await clients.WaitForEventAsync("지수", "SAME_PAGE_VIEWER_COUNT", 2);
         await clients.CloseAsync("지수");                                            // and leaves
         await clients.WaitForEventAsync("guest", "SAME_PAGE_VIEWER_COUNT", 3);
 
