@@ -24,9 +24,10 @@ public class EngineIOServerOptions
     public long MaxHttpBufferSize { get; set; } = 1_000_000;
 
     /// <summary>
-    /// Not in Node: the most bytes that may wait for one client that reads slower than the server sends (text counted
-    /// in characters). Beyond it the session closes with "transport error" ("write buffer full") and its queue is
-    /// dropped, instead of growing until the ping timeout notices. Default 16 MiB; 0 = no limit (Node's behaviour).
+    /// Not in Node: about the most bytes (text counted in characters) that may wait for one client, queued behind a
+    /// write that waits for the client to read (or, on polling, for its next GET). Beyond it the session closes with
+    /// "transport error" ("write buffer full") and its queue is dropped, instead of growing until the ping timeout
+    /// notices. A burst larger than this can disconnect even a fast client. Default 16 MiB; 0 = no limit (Node).
     /// </summary>
     public long MaxBufferedBytes { get; set; } = 16 * 1024 * 1024;
 

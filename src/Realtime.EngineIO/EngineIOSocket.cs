@@ -39,6 +39,7 @@ public sealed class EngineIOSocket
     private bool _closeAfterFlush;
     private (string Reason, string? Description)? _pendingClosed;
     private volatile bool _hasPendingEvents;
+    private bool _eventsDeferred; // the pending events are raised from the thread pool (see WriteBufferFullLocked)
 
     // heartbeat (socket.ts schedulePing / resetPingTimeout)
     private EngineTimer? _pingIntervalTimer;
@@ -166,7 +167,9 @@ public sealed class EngineIOSocket
         if (!_transport.Writable)
         {
             // Nothing takes the buffer now (no GET pending, or an upgrade under way): it may not grow without bound.
-            if (_server.Options.MaxBufferedBytes > 0 && _writeBufferBytes > _server.Options.MaxBufferedBytes) WriteBufferFullLocked();
+            // Like the WebSocket's write under way, the oldest packet (the next answer's) is not counted.
+            var limit = _server.Options.MaxBufferedBytes;
+            if (limit > 0 && _writeBufferBytes - _writeBuffer[0].Size > limit) WriteBufferFullLocked();
             return;
         }
         _transport.Send(_writeBuffer); // the transport copies what it keeps: the buffer is reused
@@ -184,6 +187,14 @@ public sealed class EngineIOSocket
     {
         Log.WriteBufferFull(_logger, Id, _server.Options.MaxBufferedBytes);
         CloseLocked("transport error", "write buffer full");
+        // This runs inside a Send: raise Closed from the thread pool instead, so that code sending in a loop (say,
+        // over its list of users) never sees one of them disconnect in the middle of it. Node never closes in send().
+        _eventsDeferred = true;
+        ThreadPool.UnsafeQueueUserWorkItem(static socket =>
+        {
+            lock (socket.Gate) socket._eventsDeferred = false;
+            socket.RaisePendingEvents();
+        }, this, preferLocal: false);
     }
 
     private void CloseTransportLocked()
@@ -251,6 +262,7 @@ public sealed class EngineIOSocket
         (string Reason, string? Description)? closed;
         lock (Gate)
         {
+            if (_eventsDeferred) return;
             closed = _pendingClosed;
             _pendingClosed = null;
             _hasPendingEvents = false;
@@ -390,7 +402,7 @@ public sealed class EngineIOSocket
                 AbandonUpgradeLocked(error);
                 return;
             }
-            if (!ReferenceEquals(transport, _transport)) return;
+            if (!ReferenceEquals(transport, _transport) || _state == EngineSocketState.Closed) return;
             Log.TransportError(_logger, Id, transport.Name, error);
             CloseLocked("transport error", error);
         }

@@ -17,9 +17,10 @@ public sealed class WriteBufferLimitTests
         var sid = WebSocketAndUpgradeTests.SidOf((await wire.ReceiveAsync(slow)).Text);
         var socket = host.Server.Clients.Single(c => c.Id == sid);
 
-        // 32 MiB to a client that reads nothing: the socket buffers fill, writes wait, the queue passes 1 MiB.
+        // Up to 12 GiB (one shared message) to a client that reads nothing: whatever the socket buffers of the
+        // machine take, writes soon wait and the queue passes 1 MiB.
         var chunk = EngineMessage.FromText(new string('x', 128 * 1024));
-        for (var i = 0; i < 256 && socket.ReadyState == EngineSocketState.Open; i++) socket.Send(chunk);
+        for (var i = 0; i < 100_000 && socket.ReadyState == EngineSocketState.Open; i++) socket.Send(chunk);
 
         Assert.Equal(("transport error", "write buffer full"), await host.Probe.ClosedAsync(sid));
         await host.Log.WaitForText("more than 1048576 bytes wait for a client that does not read them");
@@ -56,11 +57,23 @@ public sealed class WriteBufferLimitTests
         var sid = (await wire.HandshakeAsync()).Sid;
         var socket = host.Server.Clients.Single(c => c.Id == sid);
 
-        socket.Send(new string('a', 60_000)); // waits for the next GET: under the limit
+        // Was Closed raised by the very Send that hit the limit (this thread, inside the call)?
+        var sending = false;
+        var sendingThread = Environment.CurrentManagedThreadId;
+        var closedInsideSend = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        socket.Closed += (_, _, _) =>
+            closedInsideSend.TrySetResult(Volatile.Read(ref sending) && Environment.CurrentManagedThreadId == sendingThread);
+
+        socket.Send(new string('a', 150_000)); // the next GET's answer: not counted
+        socket.Send(new string('b', 60_000)); // 60 000 characters wait behind it: under the limit
         Assert.Equal(EngineSocketState.Open, socket.ReadyState);
-        socket.Send(new string('b', 60_000)); // 120 000 characters wait: over it
+        Volatile.Write(ref sending, true);
+        socket.Send(new string('c', 60_000)); // 120 000: over it
+        Volatile.Write(ref sending, false);
 
         Assert.Equal(("transport error", "write buffer full"), await host.Probe.ClosedAsync(sid));
+        // Raised later from the thread pool, never inside the Send that hit the limit.
+        Assert.False(await Wait.For(closedInsideSend.Task, "the Closed event"));
         var (status, body) = await wire.PollAsync(sid);
         Assert.Equal((HttpStatusCode.BadRequest, """{"code":1,"message":"Session ID unknown"}"""), (status, body));
     }

@@ -21,7 +21,7 @@ internal sealed class WebSocketTransport(EngineIOSocket socket, EngineIOServer s
     private static readonly byte[] PingFrame = "2"u8.ToArray();
     private static readonly byte[] NoopFrame = "6"u8.ToArray();
 
-    // Guarded by Socket.Gate, like all transport state.
+    // Guarded by Socket.Gate, like all transport state (but _waitingForClient, which the writer sets without it).
     private readonly Queue<Outgoing> _queue = new();
     private long _queuedBytes; // what waits in _queue (see EngineIOServerOptions.MaxBufferedBytes)
     private bool _writing; // a writer is draining _queue
@@ -124,7 +124,7 @@ internal sealed class WebSocketTransport(EngineIOSocket socket, EngineIOServer s
                         _writing = false;
                         return;
                     }
-                    _queuedBytes -= item.Packet.Size;
+                    if (item.CloseStatus is null) _queuedBytes -= item.Packet.Size;
                 }
                 if (item.CloseStatus is { } status)
                 {
@@ -171,7 +171,7 @@ internal sealed class WebSocketTransport(EngineIOSocket socket, EngineIOServer s
         {
             Socket.OnTransportError(this, "write error");
             webSocket.Abort();
-            _receiveStop.Cancel();
+            try { _receiveStop.Cancel(); } catch (ObjectDisposedException) { }
         }
         finally
         {
@@ -187,8 +187,12 @@ internal sealed class WebSocketTransport(EngineIOSocket socket, EngineIOServer s
         try
         {
             await ReceiveLoopAsync().ConfigureAwait(false);
-            // The receive loop is over (the peer closed, or was aborted): nothing watches the close timeout any more,
-            // so a send stuck on a peer that no longer reads is bounded here.
+        }
+        finally
+        {
+            // The receive loop is over (the peer closed, was aborted, or something failed): nothing watches the close
+            // timeout any more, so a send stuck on a peer that no longer reads is bounded here. The request (and with
+            // it the WebSocket) may only end once the sending side is done.
             try
             {
                 await _sendsDone.Task.WaitAsync(CloseHandshakeTimeout).ConfigureAwait(false);
@@ -198,9 +202,6 @@ internal sealed class WebSocketTransport(EngineIOSocket socket, EngineIOServer s
                 webSocket.Abort();
                 await _sendsDone.Task.ConfigureAwait(false);
             }
-        }
-        finally
-        {
             abort.Dispose();
             _receiveStop.Dispose();
         }
@@ -303,9 +304,10 @@ internal sealed class WebSocketTransport(EngineIOSocket socket, EngineIOServer s
         finally
         {
             if (buffer is not null) ArrayPool<byte>.Shared.Return(buffer);
+            // Whatever ended the loop, the session hears of it and the sending side ends with a close frame.
+            Socket.OnTransportClosed(this);
+            lock (Socket.Gate) CloseLocked(WebSocketCloseStatus.NormalClosure);
         }
-        Socket.OnTransportClosed(this);
-        lock (Socket.Gate) CloseLocked(WebSocketCloseStatus.NormalClosure);
     }
 
     private ValueTask SendPacketAsync(EnginePacket packet)
