@@ -31,12 +31,18 @@ public sealed class SocketIOWireTests
                      "so a client that shows only the marker did not get the message");
         wire.Section("A, B and C connect, WebSocket only: Engine.IO OPEN (0), then Socket.IO CONNECT to \"/\" (40); " +
                      "each socket id is also the name of a room holding just that socket");
+        // The server sends CONNECT before its connection handler logs "connected: <id>" (as Node does), so a client
+        // can have its CONNECT before that line is written: wait for each one before the next client connects, so the
+        // server log lists A, B and C in that order.
         await using var a = await SocketIOWireClient.OpenAsync(app.BaseAddress, "A", wire, scrubber);
         await a.ConnectNamespaceAsync();
+        await app.Log.WaitForText($"connected: {a.Id}");
         await using var b = await SocketIOWireClient.OpenAsync(app.BaseAddress, "B", wire, scrubber);
         await b.ConnectNamespaceAsync();
+        await app.Log.WaitForText($"connected: {b.Id}");
         await using var c = await SocketIOWireClient.OpenAsync(app.BaseAddress, "C", wire, scrubber);
         await c.ConnectNamespaceAsync();
+        await app.Log.WaitForText($"connected: {c.Id}");
         SocketIOWireClient[] everyone = [a, b, c];
         var markers = 0;
 
