@@ -300,6 +300,16 @@ public sealed class EngineIOSocket
 
     // ---------------------------------------------------------------- receiving
 
+    /// <summary>
+    /// Runs <paramref name="action"/> as an incoming message is handled: never at the same time as a Message handler.
+    /// For work that finishes a message's handling later, on another thread (Socket.IO's namespace join after an
+    /// asynchronous middleware), so that the client's next packets wait for it.
+    /// </summary>
+    internal void RunAsDispatch<TState>(Action<TState> action, TState state)
+    {
+        lock (_dispatchGate) action(state);
+    }
+
     /// <summary>A packet from one of this socket's transports (the current one, or the WebSocket being probed).</summary>
     internal void OnTransportPacket(EngineTransport transport, EnginePacket packet)
     {

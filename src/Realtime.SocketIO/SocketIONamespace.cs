@@ -189,6 +189,14 @@ public class SocketIONamespace
             return;
         }
 
+        // After an asynchronous middleware this runs on another thread while the client's packets keep coming: join
+        // as a dispatch, so that a packet sent right after our CONNECT waits until the connection handlers have run
+        // (and registered their socket.On handlers), as in Node where all of this happens in one tick.
+        connection.Engine.RunAsDispatch(static s => s.Namespace.Join(s.Socket, s.Connection), (Namespace: this, Socket: socket, Connection: connection));
+    }
+
+    private void Join(SocketIOSocket socket, SocketIOConnection connection)
+    {
         // As Node: join the socket's own room and send CONNECT before the user's handlers run, so their emits follow it.
         _sockets[socket.Id] = socket;
         socket.OnConnect();

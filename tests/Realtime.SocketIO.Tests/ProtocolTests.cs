@@ -81,6 +81,42 @@ public class ProtocolTests
     }
 
     [Fact]
+    public async Task After_an_asynchronous_middleware_an_event_sent_right_after_CONNECT_waits_for_the_connection_handlers()
+    {
+        using var helloHandledMeanwhile = new ManualResetEventSlim();
+        var handlerRan = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var server = await TestServer.StartConformanceAsync(configure: io =>
+        {
+            var slow = io.Of("/slow");
+            slow.Use(async (socket, next) =>
+            {
+                // Tells when the connection handles the client's EVENT (after Socket.IO's own Message handler).
+                socket.Conn.Message += (_, message) => { if (message.Text.Contains("hello")) helloHandledMeanwhile.Set(); };
+                await Task.Yield(); // the join then runs on another thread than the client's packets
+                await next();
+            });
+            slow.On("connection", socket =>
+            {
+                // A slow connection handler. The client's EVENT arrives meanwhile; it must not be handled (and lost)
+                // before this handler has registered socket.On("hello"): this wait must run out (1 s).
+                var handledTooEarly = helloHandledMeanwhile.Wait(TimeSpan.FromSeconds(1));
+                socket.On("hello", (SocketIOArgs args) => socket.Emit("hi", args.ToArray()));
+                handlerRan.TrySetResult(handledTooEarly);
+            });
+        });
+        var (wire, _) = await WsWire.ConnectAsync(server.BaseAddress);
+        await using var __ = wire;
+        await wire.SendAsync("40/slow,");
+        Assert.StartsWith("40/slow,{\"sid\":", await wire.ReceiveTextAsync());
+
+        await wire.SendAsync("""42/slow,["hello",1]""");
+
+        Assert.False(await Realtime.Testing.Wait.For(handlerRan.Task, "the connection handler"), "the EVENT was handled before the connection handler ran");
+        Assert.Equal("""42/slow,["hi",1]""", await wire.ReceiveTextAsync());
+        Assert.True(helloHandledMeanwhile.IsSet);
+    }
+
+    [Fact]
     public async Task Middleware_refusal_sends_message_and_data_and_data_is_left_out_when_null()
     {
         await using var server = await TestServer.StartConformanceAsync(configure: io =>
