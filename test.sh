@@ -74,8 +74,10 @@ fi
 # Name each failed test with the start of its message, so that the end of a long log says what went wrong.
 for trx in "$results"/*.trx; do
   awk 'BEGIN { RS = "<UnitTestResult " }
-    NR > 1 && /outcome="(Failed|Error|Timeout|Aborted)"/ {
-      match($0, /testName="[^"]*"/); name = substr($0, RSTART + 10, RLENGTH - 11)
+    NR > 1 {
+      tag = substr($0, 1, index($0, ">")) # the start tag only: the last record also holds the summary
+      if (tag !~ /outcome="(Failed|Error|Timeout|Aborted)"/) next
+      match(tag, /testName="[^"]*"/); name = substr(tag, RSTART + 10, RLENGTH - 11)
       message = ""
       if (match($0, /<Message>[^<]*<\/Message>/)) message = substr($0, RSTART + 9, RLENGTH - 19)
       stack = ""

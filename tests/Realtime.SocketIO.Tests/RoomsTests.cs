@@ -204,12 +204,14 @@ public class RoomsTests
     [Fact]
     public async Task Rooms_are_per_namespace()
     {
-        await using var server = await StartAsync(io => io.Of("/goods").On("connection", s => s.Join("shoes")));
+        var joined = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var server = await StartAsync(io => io.Of("/goods").On("connection", s => { s.Join("shoes"); joined.TrySetResult(); }));
         var c = await ConnectAsync(server, 1);
         try
         {
             await c[0].Wire.SendAsync("40/goods,");
             Assert.StartsWith("40/goods,", await c[0].Wire.ReceiveTextAsync());
+            await Realtime.Testing.Wait.For(joined.Task, "the join"); // the connection handler runs after CONNECT is sent
             server.IO.To("shoes").Emit("main-shoes");      // main namespace: nobody in "shoes"
             server.IO.Of("/goods").To("shoes").Emit("270"); // /goods: the socket
             var got = await UntilEndAsync(server, c);

@@ -232,6 +232,7 @@ public class ServerApiTests
     public async Task Middleware_runs_in_order_and_can_read_the_handshake()
     {
         var order = new ConcurrentQueue<string>();
+        var connected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var server = await TestServer.StartAsync(null, io =>
         {
             io.Use(async (socket, next) => { order.Enqueue("first"); await next(); order.Enqueue("first after"); });
@@ -241,7 +242,7 @@ public class ServerApiTests
                 if (socket.Handshake.Auth.TryGetProperty("token", out var t) && t.GetString() == "ok") return Task.CompletedTask;
                 throw new SocketIOConnectException("not authorized");
             });
-            io.On("connection", socket => order.Enqueue("connection"));
+            io.On("connection", socket => { order.Enqueue("connection"); connected.TrySetResult(); });
         });
         var (wire, _) = await WsWire.ConnectAsync(server.BaseAddress);
         await using var __ = wire;
@@ -249,6 +250,7 @@ public class ServerApiTests
         Assert.Equal("""44{"message":"not authorized"}""", await wire.ReceiveTextAsync());
         await wire.SendAsync("""40{"token":"ok"}""");
         Assert.StartsWith("40{\"sid\":", await wire.ReceiveTextAsync());
+        await Wait.For(connected.Task, "the connection handler"); // it runs after CONNECT is sent, as in Node
         // The refusal propagates through the first middleware's `await next()`, so its "after" part runs only for the accepted one;
         // the connection handler runs once the whole chain completed.
         Assert.Equal(["first", "second", "first", "second", "first after", "connection"], order);
