@@ -85,6 +85,9 @@ public sealed class BrowserClientTests(BrowserFixture browser) : IClassFixture<B
         await using var person = await browser.NewPersonAsync("tester");
         await person.Page.GotoAsync(new Uri(first.BaseAddress, $"/stay?transports={transport}").ToString());
         await person.Console.WaitForText("[log] connect ");
+        // The server sends CONNECT before its connection handler runs (as Node does): wait for the handler, or the
+        // server could stop before it ran, or the second server's socket could be listed first.
+        await connections.WaitFor(_ => true, what: "the first server's connection handler");
 
         await first.StopAsync();
         await person.Console.WaitForText("[log] disconnect ");

@@ -351,6 +351,8 @@ public sealed class SocketIOClientTests : IAsyncLifetime
         var client = NewClient(host.BaseAddress, "polling", o => o.AutoUpgrade = true);
 
         await ConnectAsync(client);
+        // The connection handler runs after CONNECT is sent (as in Node): wait for it before reading what it wrote.
+        await connections.WaitForText("connection over ");
         await host.Log.WaitForText("closed: ping timeout");
 
         var opened = host.Log.Lines.Where(l => l.Contains(" opened over ", StringComparison.Ordinal)).ToList();
