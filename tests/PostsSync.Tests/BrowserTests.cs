@@ -89,6 +89,8 @@ public sealed class BrowserTests(BrowserFixture browser) : IClassFixture<Browser
         await Expect(lee.Page.Locator("#page-info")).ToHaveTextAsync("Page 1 of 1");
 
         Assert.True(await lee.Page.EvaluateAsync<bool>("window.__notReloaded === true"), "Lee's page was reloaded");
+        // Each page's connection handler logs after its CONNECT was sent (as in Node): wait for both lines, then count.
+        await app.Log.WaitForText("Client connected", count: 2);
         Assert.Equal(2, app.Log.Count(l => l.Contains("Client connected", StringComparison.Ordinal)));
         Assert.Equal(2, app.StoredImages().Length);                            // Ann's two, Kim's deleted with the post
         foreach (var person in new[] { kim, lee })
