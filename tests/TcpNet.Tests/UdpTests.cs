@@ -15,8 +15,11 @@ public sealed class UdpTests
         var clientLog = new Transcript();
         using var loggers = LoggerFactory.Create(b => b.AddProvider(new TranscriptLoggerProvider(serverLog, prefix: "")));
         using var clientLoggers = LoggerFactory.Create(b => b.AddProvider(new TranscriptLoggerProvider(clientLog, prefix: "")));
+        // The server forgets a client after a silence measured when it *reads* datagrams: a receive loop kept off the
+        // CPU for longer than that (200 ms was seen once here, with the other tests running) forgets the client while
+        // its datagrams still wait in the socket buffer, then hears it again. One second keeps the silence real.
         await using var server = new UdpNetServer(
-            new TcpNetServerOptions { Udp = true, Address = "127.0.0.1", Port = 0, IntervalMs = 5, UdpForgetAfterMs = 200 },
+            new TcpNetServerOptions { Udp = true, Address = "127.0.0.1", Port = 0, IntervalMs = 5, UdpForgetAfterMs = 1000 },
             loggers.CreateLogger<UdpNetServer>());
         server.Start();
 
