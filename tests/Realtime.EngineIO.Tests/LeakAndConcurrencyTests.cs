@@ -86,8 +86,7 @@ public sealed class LeakAndConcurrencyTests
         await using var host = await EchoHost.StartAsync();
         using var wire = host.Wire();
         using var ws = await wire.ConnectAsync("EIO=4&transport=websocket");
-        var sid = WebSocketAndUpgradeTests.SidOf((await wire.ReceiveAsync(ws)).Text);
-        var socket = host.Server.Clients.Single(c => c.Id == sid);
+        var socket = await host.SessionOfAsync(wire, ws);
 
         // One shared message instance goes to the socket from every thread too, like a broadcast would.
         var shared = EngineMessage.FromText("shared");

@@ -42,8 +42,7 @@ public sealed class WebSocketFlowTests
         await using var host = await EchoHost.StartAsync(o => o.MaxBufferedBytes = 0); // no limit, as in Node
         using var wire = host.Wire();
         using var ws = await wire.ConnectAsync("EIO=4&transport=websocket");
-        var sid = WebSocketAndUpgradeTests.SidOf((await wire.ReceiveAsync(ws)).Text);
-        var socket = host.Server.Clients.Single(c => c.Id == sid);
+        var socket = await host.SessionOfAsync(wire, ws);
 
         // Nothing is read yet, so the writes soon wait for the client; every Send still returns at once (the rest
         // queues behind the waiting write).
@@ -67,16 +66,15 @@ public sealed class WebSocketFlowTests
         await using var host = await EchoHost.StartAsync(o => o.MaxBufferedBytes = 0); // no limit: only the drop ends it
         using var wire = host.Wire();
         using var gone = await wire.ConnectAsync("EIO=4&transport=websocket");
-        var sid = WebSocketAndUpgradeTests.SidOf((await wire.ReceiveAsync(gone)).Text);
-        var socket = host.Server.Clients.Single(c => c.Id == sid);
+        var socket = await host.SessionOfAsync(wire, gone);
         for (var i = 0; i < 128; i++) socket.Send(Numbered(i, 128 * 1024));
 
         gone.Abort(); // the connection drops with 16 MiB still on its way
 
         // The failed write or the dropped read ends the session, whichever the server notices first.
-        var closed = await host.Probe.ClosedAsync(sid);
+        var closed = await host.Probe.ClosedAsync(socket.Id);
         Assert.Contains(closed, new (string, string?)[] { ("transport error", "write error"), ("transport close", null) });
-        Assert.DoesNotContain(host.Server.Clients, c => c.Id == sid);
+        Assert.DoesNotContain(host.Server.Clients, c => c.Id == socket.Id);
 
         using var other = await wire.ConnectAsync("EIO=4&transport=websocket");
         await wire.ReceiveAsync(other);

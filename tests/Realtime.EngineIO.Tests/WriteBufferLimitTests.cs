@@ -14,17 +14,16 @@ public sealed class WriteBufferLimitTests
         await using var host = await EchoHost.StartAsync(o => o.MaxBufferedBytes = 1024 * 1024);
         using var wire = host.Wire();
         using var slow = await wire.ConnectAsync("EIO=4&transport=websocket");
-        var sid = WebSocketAndUpgradeTests.SidOf((await wire.ReceiveAsync(slow)).Text);
-        var socket = host.Server.Clients.Single(c => c.Id == sid);
+        var socket = await host.SessionOfAsync(wire, slow);
 
         // Up to 12 GiB (one shared message) to a client that reads nothing: whatever the socket buffers of the
         // machine take, writes soon wait and the queue passes 1 MiB.
         var chunk = EngineMessage.FromText(new string('x', 128 * 1024));
         for (var i = 0; i < 100_000 && socket.ReadyState == EngineSocketState.Open; i++) socket.Send(chunk);
 
-        Assert.Equal(("transport error", "write buffer full"), await host.Probe.ClosedAsync(sid));
+        Assert.Equal(("transport error", "write buffer full"), await host.Probe.ClosedAsync(socket.Id));
         await host.Log.WaitForText("more than 1048576 bytes wait for a client that does not read them");
-        Assert.DoesNotContain(host.Server.Clients, c => c.Id == sid);
+        Assert.DoesNotContain(host.Server.Clients, c => c.Id == socket.Id);
 
         using var other = await wire.ConnectAsync("EIO=4&transport=websocket");
         await wire.ReceiveAsync(other);
@@ -38,8 +37,7 @@ public sealed class WriteBufferLimitTests
         await using var host = await EchoHost.StartAsync(o => o.MaxBufferedBytes = 1024 * 1024);
         using var wire = host.Wire();
         using var ws = await wire.ConnectAsync("EIO=4&transport=websocket");
-        var sid = WebSocketAndUpgradeTests.SidOf((await wire.ReceiveAsync(ws)).Text);
-        var socket = host.Server.Clients.Single(c => c.Id == sid);
+        var socket = await host.SessionOfAsync(wire, ws);
 
         // The limit counts what waits behind a write under way, not the write itself.
         var big = new string('y', 3 * 1024 * 1024);

@@ -1,3 +1,4 @@
+using System.Net.WebSockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -107,6 +108,13 @@ public sealed class EchoHost : IAsyncDisposable
     }
 
     public EioWire Wire() => new(BaseAddress);
+
+    /// <summary>Reads a new WebSocket session's open packet and returns the server's side of that session.</summary>
+    public async Task<EngineIOSocket> SessionOfAsync(EioWire wire, ClientWebSocket ws)
+    {
+        var sid = WebSocketAndUpgradeTests.SidOf((await wire.ReceiveAsync(ws)).Text);
+        return Server.Clients.Single(c => c.Id == sid);
+    }
 
     public async ValueTask DisposeAsync()
     {
