@@ -168,8 +168,7 @@ public sealed class EngineIOSocket
         {
             // Nothing takes the buffer now (no GET pending, or an upgrade under way): it may not grow without bound.
             // Like the WebSocket's write under way, the oldest packet (the next answer's) is not counted.
-            var limit = _server.Options.MaxBufferedBytes;
-            if (limit > 0 && _writeBufferBytes - _writeBuffer[0].Size > limit) WriteBufferFullLocked();
+            if (IsOverBufferLimit(_writeBufferBytes - _writeBuffer[0].Size)) WriteBufferFullLocked();
             return;
         }
         _transport.Send(_writeBuffer); // the transport copies what it keeps: the buffer is reused
@@ -181,6 +180,9 @@ public sealed class EngineIOSocket
             CloseTransportLocked();
         }
     }
+
+    /// <summary>True when <paramref name="waiting"/> bytes are more than <see cref="EngineIOServerOptions.MaxBufferedBytes"/> allows.</summary>
+    internal bool IsOverBufferLimit(long waiting) => _server.Options.MaxBufferedBytes is var limit && limit > 0 && waiting > limit;
 
     /// <summary>(locked) Too much waits for a client that does not read: drop it and close the session.</summary>
     internal void WriteBufferFullLocked()

@@ -54,7 +54,7 @@ internal sealed class WebSocketTransport(EngineIOSocket socket, EngineIOServer s
     }
 
     /// <summary>More than MaxBufferedBytes waits in the queue (checked while a write waits for the client).</summary>
-    private bool IsOverLimit() => Server.Options.MaxBufferedBytes is var limit && limit > 0 && Volatile.Read(ref _queuedBytes) > limit;
+    private bool IsOverLimit() => Socket.IsOverBufferLimit(Volatile.Read(ref _queuedBytes));
 
     /// <summary>(locked) The client reads slower than we send: drop what waits and close the session.</summary>
     private void DropQueueAndCloseLocked()
