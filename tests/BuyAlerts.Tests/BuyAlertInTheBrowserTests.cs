@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Realtime.Testing;
 using static Microsoft.Playwright.Assertions;
@@ -13,11 +14,7 @@ public sealed class BuyAlertInTheBrowserTests(BrowserFixture browser) : IClassFi
     private const string HtmlNickname = "<img src=x onerror=alert(1)>";
     private ShopServer _shop = null!;
 
-    public async Task InitializeAsync()
-    {
-        SetDefaultExpectTimeout((float)Wait.DefaultTimeout.TotalMilliseconds);
-        _shop = await ShopServer.StartAsync();
-    }
+    public async Task InitializeAsync() => _shop = await ShopServer.StartAsync();
 
     public async Task DisposeAsync() => await _shop.DisposeAsync();
 
@@ -57,7 +54,7 @@ public sealed class BuyAlertInTheBrowserTests(BrowserFixture browser) : IClassFi
         await buyer.Page.GotoAsync(Url("/detail.html?goodsId=4"));
         await buyer.Page.SelectOptionAsync("#quantity", "2");
         await buyer.Page.ClickAsync("#buy-now");
-        await buyer.Page.WaitForURLAsync(url => url.Contains("/order.html?goodsId=4&quantity=2", StringComparison.Ordinal));
+        await Expect(buyer.Page).ToHaveURLAsync(new Regex(@"/order\.html\?goodsId=4&quantity=2$"));
         await Expect(buyer.Page.Locator("#summary")).ToHaveTextAsync("햄버거");
         await Expect(buyer.Page.Locator("#pay")).ToHaveTextAsync("$16 결제");
         await SocketConnectedAsync(buyer.Page);
@@ -70,7 +67,7 @@ public sealed class BuyAlertInTheBrowserTests(BrowserFixture browser) : IClassFi
         await Expect(alert.Locator(".buy-alert-text")).ToHaveTextAsync($"{HtmlNickname}님이 방금 햄버거을 구매했어요!");
         Assert.Equal(HtmlNickname, await alert.Locator(".nickname").TextContentAsync());
         await Expect(alert.Locator("a.goods")).ToHaveAttributeAsync("href", "/detail.html?goodsId=4");
-        await Expect(alert.Locator("time")).ToHaveAttributeAsync("datetime", new System.Text.RegularExpressions.Regex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$"));
+        await Expect(alert.Locator("time")).ToHaveAttributeAsync("datetime", new Regex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$"));
         Assert.False(string.IsNullOrWhiteSpace(await alert.Locator("time").TextContentAsync()));
         // The nickname stayed text: no element was made of it, no script ran.
         await Expect(watcher.Page.Locator("#buy-alerts img")).ToHaveCountAsync(0);
@@ -84,7 +81,7 @@ public sealed class BuyAlertInTheBrowserTests(BrowserFixture browser) : IClassFi
         await alert.Locator(".close").ClickAsync();
         await Expect(alert).ToHaveCountAsync(0);
         await buyer.Page.Locator("#buy-alerts a.goods").ClickAsync();
-        await buyer.Page.WaitForURLAsync(url => url.EndsWith("/detail.html?goodsId=4", StringComparison.Ordinal));
+        await Expect(buyer.Page).ToHaveURLAsync(new Regex(@"/detail\.html\?goodsId=4$"));
         await Expect(buyer.Page.Locator("#name")).ToHaveTextAsync("햄버거");
 
         Assert.Empty(buyerDialogs);

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Realtime.Testing;
 using static Microsoft.Playwright.Assertions;
@@ -9,11 +10,7 @@ public sealed class ShoppingInTheBrowserTests(BrowserFixture browser) : IClassFi
 {
     private ShopServer _shop = null!;
 
-    public async Task InitializeAsync()
-    {
-        SetDefaultExpectTimeout((float)Wait.DefaultTimeout.TotalMilliseconds);
-        _shop = await ShopServer.StartAsync();
-    }
+    public async Task InitializeAsync() => _shop = await ShopServer.StartAsync();
 
     public async Task DisposeAsync() => await _shop.DisposeAsync();
 
@@ -35,7 +32,7 @@ public sealed class ShoppingInTheBrowserTests(BrowserFixture browser) : IClassFi
         await Expect(page.Locator("#message")).ToHaveTextAsync("패스워드가 패스워드 확인란과 다릅니다.");
         await page.FillAsync("#confirm-password", "1234");
         await page.ClickAsync("button[type=submit]");
-        await page.WaitForURLAsync(Url("/"));
+        await Expect(page).ToHaveURLAsync(Url("/"));
 
         // Sign in: a wrong password first.
         await page.FillAsync("#email", "jimin@example.com");
@@ -44,7 +41,7 @@ public sealed class ShoppingInTheBrowserTests(BrowserFixture browser) : IClassFi
         await Expect(page.Locator("#message")).ToHaveTextAsync("이메일 또는 패스워드가 틀렸습니다.");
         await page.FillAsync("#password", "1234");
         await page.ClickAsync("button[type=submit]");
-        await page.WaitForURLAsync(Url("/goods.html"));
+        await Expect(page).ToHaveURLAsync(Url("/goods.html"));
         await Expect(page.Locator("#me")).ToHaveTextAsync("지민님");
         var cookies = await person.Context.CookiesAsync();
         var authorization = Assert.Single(cookies, c => c.Name == "authorization");
@@ -54,7 +51,7 @@ public sealed class ShoppingInTheBrowserTests(BrowserFixture browser) : IClassFi
         // Browse: everything, then the drinks.
         await Expect(page.Locator("#goods li")).ToHaveCountAsync(6);
         await page.ClickAsync("#categories >> text=음료");
-        await page.WaitForURLAsync(url => url.Contains("category=", StringComparison.Ordinal));
+        await Expect(page).ToHaveURLAsync(new Regex("[?&]category="));
         await Expect(page.Locator("#goods .name")).ToHaveTextAsync(["아메리카노", "카페라떼", "레몬에이드"]);
         await Expect(page.Locator("#categories a.active")).ToHaveTextAsync("음료");
         await page.ClickAsync("#categories >> text=음식");
@@ -91,10 +88,10 @@ public sealed class ShoppingInTheBrowserTests(BrowserFixture browser) : IClassFi
 
         // Sign out: the cookie is gone and the goods page sends us back to sign in.
         await page.ClickAsync("#sign-out");
-        await page.WaitForURLAsync(Url("/"));
+        await Expect(page).ToHaveURLAsync(Url("/"));
         Assert.DoesNotContain(await person.Context.CookiesAsync(), c => c.Name == "authorization");
         await page.GotoAsync(Url("/goods.html"));
-        await page.WaitForURLAsync(Url("/"));
+        await Expect(page).ToHaveURLAsync(Url("/"));
 
         Assert.Equal(0, person.Console.Count(l => l.StartsWith("[pageerror]", StringComparison.Ordinal)));
     }
@@ -118,6 +115,6 @@ public sealed class ShoppingInTheBrowserTests(BrowserFixture browser) : IClassFi
         await page.FillAsync("#email", member.Email);
         await page.FillAsync("#password", member.Password);
         await page.ClickAsync("button[type=submit]");
-        await page.WaitForURLAsync(url => url.EndsWith("/goods.html", StringComparison.Ordinal));
+        await Expect(page).ToHaveURLAsync(new Regex("/goods\\.html$"));
     }
 }

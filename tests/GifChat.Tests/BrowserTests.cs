@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Realtime.Testing;
 
@@ -9,6 +10,8 @@ namespace GifChat.Tests;
 /// </summary>
 public sealed class BrowserTests(BrowserFixture browser) : IClassFixture<BrowserFixture>, IAsyncLifetime
 {
+    private static readonly Regex RoomOne = new("/room/1$");
+    private static readonly Regex WrongPassword = new(@"/\?error=wrong-password$");
     private GifChatServer _server = null!;
 
     public async Task InitializeAsync() => _server = await GifChatServer.StartAsync();
@@ -32,7 +35,7 @@ public sealed class BrowserTests(BrowserFixture browser) : IClassFixture<Browser
         await a.Page.FillAsync("input[name=title]", "고양이 짤 공유방");
         await a.Page.FillAsync("input[name=max]", "4");
         await a.Page.ClickAsync("button[type=submit]");
-        await a.Page.WaitForURLAsync("**/room/1");
+        await Assertions.Expect(a.Page).ToHaveURLAsync(RoomOne);
         await Assertions.Expect(a.Page.Locator("#member-count")).ToHaveTextAsync("1");
         var colourA = await ColourOf(a.Page);
 
@@ -46,7 +49,7 @@ public sealed class BrowserTests(BrowserFixture browser) : IClassFixture<Browser
         // B enters from the lobby; A sees B come in.
         await b.Page.GotoAsync(_server.Url("/"));
         await b.Page.ClickAsync("#rooms tbody tr[data-id='1'] .join-btn");
-        await b.Page.WaitForURLAsync("**/room/1");
+        await Assertions.Expect(b.Page).ToHaveURLAsync(RoomOne);
         var colourB = await ColourOf(b.Page);
         await Assertions.Expect(a.Page.Locator("#chat-list .system").Last).ToHaveTextAsync($"{colourB}님이 입장하셨습니다.");
         await Assertions.Expect(a.Page.Locator("#member-count")).ToHaveTextAsync("2");
@@ -123,7 +126,7 @@ public sealed class BrowserTests(BrowserFixture browser) : IClassFixture<Browser
         await owner.Page.FillAsync("input[name=title]", "<img src=x onerror=alert(1)> 비밀 회의");
         await owner.Page.FillAsync("input[name=password]", "open-sesame");
         await owner.Page.ClickAsync("button[type=submit]");
-        await owner.Page.WaitForURLAsync("**/room/1");                  // the creator is not asked for the password
+        await Assertions.Expect(owner.Page).ToHaveURLAsync(RoomOne);                  // the creator is not asked for the password
         await Assertions.Expect(owner.Page.Locator("h1")).ToHaveTextAsync("<img src=x onerror=alert(1)> 비밀 회의");
         await Assertions.Expect(owner.Page.Locator("#member-count")).ToHaveTextAsync("1");
 
@@ -132,16 +135,16 @@ public sealed class BrowserTests(BrowserFixture browser) : IClassFixture<Browser
         await Assertions.Expect(row.Locator(".title")).ToHaveTextAsync("<img src=x onerror=alert(1)> 비밀 회의");
 
         await row.Locator(".join-btn").ClickAsync();
-        await guest.Page.WaitForURLAsync("**/?error=wrong-password");
+        await Assertions.Expect(guest.Page).ToHaveURLAsync(WrongPassword);
         await Assertions.Expect(guest.Page.Locator(".error-message")).ToHaveTextAsync("비밀번호가 틀렸습니다.");
         await Assertions.Expect(row.Locator(".title"))                  // and now rendered by Razor: still text
             .ToHaveTextAsync("<img src=x onerror=alert(1)> 비밀 회의");
         await guest.Page.GotoAsync(_server.Url("/room/1"));     // typing the address does not get around it
-        await guest.Page.WaitForURLAsync("**/?error=wrong-password");
+        await Assertions.Expect(guest.Page).ToHaveURLAsync(WrongPassword);
 
         password = "open-sesame";
         await guest.Page.Locator("#rooms tbody tr[data-id='1'] .join-btn").ClickAsync();
-        await guest.Page.WaitForURLAsync("**/room/1");
+        await Assertions.Expect(guest.Page).ToHaveURLAsync(RoomOne);
         await Assertions.Expect(guest.Page.Locator("#member-count")).ToHaveTextAsync("2");
         await Assertions.Expect(owner.Page.Locator("#member-count")).ToHaveTextAsync("2");
         Assert.Equal(["비밀번호를 입력하세요", "비밀번호를 입력하세요"], dialogs);   // the two prompts, nothing else

@@ -10,8 +10,6 @@ namespace PostsSync.Tests;
 /// </summary>
 public sealed class BrowserTests(BrowserFixture browser) : IClassFixture<BrowserFixture>, IAsyncLifetime
 {
-    static BrowserTests() => SetDefaultExpectTimeout((float)Wait.DefaultTimeout.TotalMilliseconds);
-
     private readonly string _imageFolder = Path.Combine(Path.GetTempPath(), "posts-sync-browser", Guid.NewGuid().ToString("N"));
 
     public Task InitializeAsync()

@@ -8,7 +8,6 @@ namespace RawWebSocket.Tests;
 public sealed class BrowserTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
 {
     private static readonly Dictionary<string, string?> FastMessages = new() { ["Messages:IntervalMs"] = "50" };
-    private static readonly float Timeout = (float)Wait.DefaultTimeout.TotalMilliseconds;
 
     [Fact]
     public async Task The_page_connects_shows_the_servers_messages_and_replies()
@@ -21,9 +20,9 @@ public sealed class BrowserTests(BrowserFixture browser) : IClassFixture<Browser
 
         await Assertions.Expect(page.Locator(".hint")).ToHaveTextAsync("F12를 눌러 console 탭과 network 탭을 확인하세요.");
         var messages = page.Locator("#messages li");
-        await messages.Nth(2).WaitForAsync(new() { Timeout = Timeout });   // three messages arrived
-        await Assertions.Expect(messages.First).ToContainTextAsync(SocketHandler.ServerMessage, new() { Timeout = Timeout });
-        await Assertions.Expect(page.Locator("#state")).ToHaveTextAsync("1 OPEN", new() { Timeout = Timeout });
+        await messages.Nth(2).WaitForAsync();   // three messages arrived
+        await Assertions.Expect(messages.First).ToContainTextAsync(SocketHandler.ServerMessage);
+        await Assertions.Expect(page.Locator("#state")).ToHaveTextAsync("1 OPEN");
 
         await visitor.Console.WaitForText("[log] 서버와 웹 소켓 연결에 성공하였습니다.");
         await visitor.Console.WaitForText("[log] " + SocketHandler.ServerMessage, 3);
@@ -42,13 +41,13 @@ public sealed class BrowserTests(BrowserFixture browser) : IClassFixture<Browser
         await using var visitor = await browser.NewPersonAsync("visitor");
         var page = visitor.Page;
         await page.GotoAsync(app.BaseAddress + "/");
-        await Assertions.Expect(page.Locator("#state")).ToHaveTextAsync("1 OPEN", new() { Timeout = Timeout });
+        await Assertions.Expect(page.Locator("#state")).ToHaveTextAsync("1 OPEN");
 
         await app.DisposeAsync();
 
-        await Assertions.Expect(page.Locator("#state")).ToHaveTextAsync("3 CLOSED", new() { Timeout = Timeout });
+        await Assertions.Expect(page.Locator("#state")).ToHaveTextAsync("3 CLOSED");
         await Assertions.Expect(page.Locator("#messages li").Last)
-            .ToContainTextAsync("연결이 닫혔습니다. (code: 1001, server is shutting down)", new() { Timeout = Timeout });
+            .ToContainTextAsync("연결이 닫혔습니다. (code: 1001, server is shutting down)");
     }
 
     [Fact]
@@ -58,7 +57,7 @@ public sealed class BrowserTests(BrowserFixture browser) : IClassFixture<Browser
         await using var visitor = await browser.NewPersonAsync("visitor");
         var page = visitor.Page;
         await page.GotoAsync(app.BaseAddress + "/");
-        await page.Locator("#messages li").First.WaitForAsync(new() { Timeout = Timeout });
+        await page.Locator("#messages li").First.WaitForAsync();
 
         // The page's own show() function, fed markup as if the server had sent it.
         await page.EvaluateAsync("() => show('<img src=x onerror=\"window.injected = true\">')");

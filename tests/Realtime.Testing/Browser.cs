@@ -6,7 +6,9 @@ namespace Realtime.Testing;
 /// <summary>
 /// One headless Chromium per test class (an xunit class fixture), driven by Playwright. Playwright cannot download
 /// its own browsers here, so it drives Debian's <c>/usr/bin/chromium</c> (or <c>CHROMIUM_PATH</c>).
-/// Use a new context per simulated person: <see cref="NewPersonAsync"/>.
+/// Use a new context per simulated person: <see cref="NewPersonAsync"/>. Actions, navigations and web-first
+/// assertions (<c>Expect(...)</c>) all wait up to <see cref="Wait.DefaultTimeout"/>, not Playwright's 5 s for
+/// assertions: a loaded CI machine can take longer, and a passing wait returns as soon as it is met.
 /// </summary>
 public sealed class BrowserFixture : IAsyncLifetime
 {
@@ -17,6 +19,7 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        Assertions.SetDefaultExpectTimeout((float)Wait.DefaultTimeout.TotalMilliseconds);
         var path = Environment.GetEnvironmentVariable("CHROMIUM_PATH") ?? "/usr/bin/chromium";
         if (!File.Exists(path))
         {
