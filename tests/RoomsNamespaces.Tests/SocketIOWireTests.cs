@@ -9,7 +9,7 @@ namespace RoomsNamespaces.Tests;
 /// <summary>
 /// Step 04's Socket.IO server (RoomsNamespaces.Server) on the raw wire: who receives what for post 001's private,
 /// public and broadcast sends and rooms, and its namespaces /goods and /user sharing one connection. The clients
-/// are hand-driven WebSockets (<see cref="SocketIOWireClient"/>), so the snapshots show every frame.
+/// are hand-driven WebSockets (<see cref="SocketIOWire"/>), so the snapshots show every frame.
 /// </summary>
 /// <remarks>
 /// Proving that someone did NOT get a message, without sleeping: after each send the SENDER emits a public
@@ -34,20 +34,20 @@ public sealed class SocketIOWireTests
         // The server sends CONNECT before its connection handler logs "connected: <id>" (as Node does), so a client
         // can have its CONNECT before that line is written: wait for each one before the next client connects, so the
         // server log lists A, B and C in that order.
-        await using var a = await SocketIOWireClient.OpenAsync(app.BaseAddress, "A", wire, scrubber);
+        await using var a = await SocketIOWire.OpenAsync(app.BaseAddress, scrubber, "A", wire);
         await a.ConnectNamespaceAsync();
         await app.Log.WaitForText($"connected: {a.Id}");
-        await using var b = await SocketIOWireClient.OpenAsync(app.BaseAddress, "B", wire, scrubber);
+        await using var b = await SocketIOWire.OpenAsync(app.BaseAddress, scrubber, "B", wire);
         await b.ConnectNamespaceAsync();
         await app.Log.WaitForText($"connected: {b.Id}");
-        await using var c = await SocketIOWireClient.OpenAsync(app.BaseAddress, "C", wire, scrubber);
+        await using var c = await SocketIOWire.OpenAsync(app.BaseAddress, scrubber, "C", wire);
         await c.ConnectNamespaceAsync();
         await app.Log.WaitForText($"connected: {c.Id}");
-        SocketIOWireClient[] everyone = [a, b, c];
+        SocketIOWire[] everyone = [a, b, c];
         var markers = 0;
 
         // One send, then the sender's marker, then what each client got, in the order A, B, C.
-        async Task Round(string title, SocketIOWireClient sender, string eventJson)
+        async Task Round(string title, SocketIOWire sender, string eventJson)
         {
             wire.Section(title);
             await sender.EmitWithAckAsync(eventJson);
@@ -57,7 +57,7 @@ public sealed class SocketIOWireTests
         }
 
         // Asks something and reads the acknowledgement (nothing else is in flight at that point).
-        async Task Ask(SocketIOWireClient client, string eventJson)
+        async Task Ask(SocketIOWire client, string eventJson)
         {
             var id = await client.EmitWithAckAsync(eventJson);
             var answer = await client.ReceiveAsync();
@@ -112,7 +112,7 @@ public sealed class SocketIOWireTests
 
         wire.Section("one WebSocket, one Engine.IO session ({sid1}); CONNECT to /goods and to /user over it — " +
                      "each namespace gives its own socket id (io(\"/goods\") and io(\"/user\") in the browser share this connection)");
-        await using var d = await SocketIOWireClient.OpenAsync(app.BaseAddress, "D", wire, scrubber);
+        await using var d = await SocketIOWire.OpenAsync(app.BaseAddress, scrubber, "D", wire);
         await d.ConnectNamespaceAsync("/goods");
         await app.Log.WaitForText("goods connected");
         await d.ConnectNamespaceAsync("/user");

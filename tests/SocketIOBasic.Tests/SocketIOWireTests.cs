@@ -73,7 +73,8 @@ public sealed class SocketIOWireTests
             configure: web => web.ConfigureServices(services =>
                 services.Configure<SocketIOServerOptions>(o => o.PingInterval = TimeSpan.FromMilliseconds(300))));
         var scrubber = Scrubber.Default().WithStartupPort();
-        await using var client = new SocketIOWire(app.BaseAddress, scrubber);
+        // Pings recorded: this test shows the heartbeat, so it receives the server's PING and answers it itself.
+        await using var client = new SocketIOWire(app.BaseAddress, scrubber, pings: PingFrames.Recorded);
         var wire = client.Wire;
 
         wire.Section("1. transports: [\"websocket\"]: no polling, the first request is the WebSocket; OPEN says there is nothing to upgrade to " +
