@@ -1,10 +1,6 @@
 using System.Net.WebSockets;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Realtime.Testing;
 
 namespace Realtime.EngineIO.Tests;
@@ -78,13 +74,12 @@ public sealed class EchoHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private EchoHost(WebApplication app, EngineIOServer server, Transcript log)
+    private EchoHost(WebApplication app, Uri baseAddress, EngineIOServer server, Transcript log)
     {
         _app = app;
+        BaseAddress = baseAddress;
         Probe = new EngineProbe(server);
         Log = log;
-        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
-        BaseAddress = new Uri(addresses.First());
     }
 
     public Uri BaseAddress { get; }
@@ -95,16 +90,13 @@ public sealed class EchoHost : IAsyncDisposable
     public static async Task<EchoHost> StartAsync(Action<EngineIOServerOptions>? configure = null, TimeProvider? clock = null)
     {
         var log = new Transcript();
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders().AddProvider(new TranscriptLoggerProvider(log));
+        var builder = LocalKestrel.CreateBuilder(log);
         if (clock is not null) builder.Services.AddSingleton(clock);
         builder.Services.AddEngineIO(configure);
         var app = builder.Build();
         var server = app.MapEngineIO("/engine.io");
         server.Connection += socket => socket.Message += (s, message) => s.Send(message);
-        await app.StartAsync();
-        return new EchoHost(app, server, log);
+        return new EchoHost(app, await LocalKestrel.StartAsync(app), server, log);
     }
 
     public EioWire Wire() => new(BaseAddress);
