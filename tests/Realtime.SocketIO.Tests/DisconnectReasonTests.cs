@@ -104,7 +104,7 @@ public class DisconnectReasonTests
     {
         var reasons = new System.Collections.Concurrent.ConcurrentQueue<string>();
         var both = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var server = await TestServer.StartAsync(null, io =>
+        await using var server = await TestServer.StartWithDefaultsAsync(io =>
         {
             void Track(SocketIOSocket socket) => socket.On("disconnect", (string reason) =>
             {

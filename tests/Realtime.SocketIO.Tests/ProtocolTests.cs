@@ -304,7 +304,7 @@ public class ProtocolTests
     public async Task Server_numbers_the_acks_it_asks_for_from_zero_and_reads_the_answer()
     {
         var answer = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var server = await TestServer.StartAsync(null, io => io.On("connection", async socket =>
+        await using var server = await TestServer.StartWithDefaultsAsync(io => io.On("connection", async socket =>
         {
             answer.TrySetResult(await socket.EmitWithAckAsync<string>("question", "q?"));
         }));
@@ -318,7 +318,7 @@ public class ProtocolTests
     [Fact]
     public async Task Server_side_disconnect_sends_disconnect_and_with_close_ends_the_connection()
     {
-        await using var server = await TestServer.StartAsync(null, io =>
+        await using var server = await TestServer.StartWithDefaultsAsync(io =>
         {
             io.On("connection", socket => socket.On("leave", () => socket.Disconnect()));
             io.Of("/custom").On("connection", socket => socket.On("bye", () => socket.Disconnect(close: true)));

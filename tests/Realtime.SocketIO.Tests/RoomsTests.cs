@@ -8,7 +8,7 @@ namespace Realtime.SocketIO.Tests;
 /// </summary>
 public class RoomsTests
 {
-    private static Task<TestServer> StartAsync(Action<SocketIOServer>? configure = null) => TestServer.StartAsync(null, io =>
+    private static Task<TestServer> StartAsync(Action<SocketIOServer>? configure = null) => TestServer.StartWithDefaultsAsync(io =>
     {
         io.On("connection", socket =>
         {

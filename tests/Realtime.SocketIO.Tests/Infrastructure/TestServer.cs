@@ -1,18 +1,20 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using ConformanceHost;
 using Realtime.Testing;
 
 namespace Realtime.SocketIO.Tests.Infrastructure;
 
-/// <summary>A real Kestrel on 127.0.0.1:&lt;free port&gt; with a Socket.IO server mapped at /socket.io.</summary>
+/// <summary>
+/// A real Kestrel on 127.0.0.1 with a Socket.IO server mapped at /socket.io, for every Socket.IO test: the raw-wire
+/// tests start the conformance configuration (<see cref="StartConformanceAsync"/>), the server API and interop tests an
+/// app's defaults (<see cref="StartWithDefaultsAsync"/>), on a given port and with pages beside /socket.io where they
+/// need them.
+/// </summary>
 public sealed class TestServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private bool _stopped;
 
     private TestServer(WebApplication app, SocketIOServer io, Uri baseAddress, Transcript log)
     {
@@ -24,7 +26,11 @@ public sealed class TestServer : IAsyncDisposable
 
     public SocketIOServer IO { get; }
 
+    /// <summary><c>http://127.0.0.1:port/</c>.</summary>
     public Uri BaseAddress { get; }
+
+    /// <summary>The port Kestrel listens on: a restarted server takes it again where its clients expect it.</summary>
+    public int Port => BaseAddress.Port;
 
     /// <summary>The server's log lines (Realtime.* categories).</summary>
     public Transcript Log { get; }
@@ -45,31 +51,44 @@ public sealed class TestServer : IAsyncDisposable
             o.PingTimeout = TimeSpan.FromSeconds(5);
             o.ConnectTimeout = TimeSpan.FromSeconds(5);
             options?.Invoke(o);
-        }, io => { ConformanceSocketIO.Configure(io); configure?.Invoke(io); });
+        }, io => { ConformanceSocketIO.Configure(io); configure?.Invoke(io); }, port: 0, pipeline: null);
 
-    public static async Task<TestServer> StartAsync(Action<SocketIOServerOptions>? options, Action<SocketIOServer> configure, Action<WebApplication>? pipeline = null)
+    /// <summary>
+    /// Starts a server with the options an app gets from <c>AddSocketIO()</c>, changed by <paramref name="options"/>;
+    /// <paramref name="configure"/> adds its handlers. It listens on 127.0.0.1:<paramref name="port"/> (0: a free port);
+    /// <paramref name="pipeline"/> runs before /socket.io is mapped, to add middleware (a stand-in for authentication) or
+    /// other endpoints (the browser tests' pages).
+    /// </summary>
+    public static Task<TestServer> StartWithDefaultsAsync(
+        Action<SocketIOServer>? configure = null,
+        Action<SocketIOServerOptions>? options = null,
+        int port = 0,
+        Action<WebApplication>? pipeline = null) =>
+        StartAsync(options, configure, port, pipeline);
+
+    private static async Task<TestServer> StartAsync(
+        Action<SocketIOServerOptions>? options, Action<SocketIOServer>? configure, int port, Action<WebApplication>? pipeline)
     {
         var log = new Transcript();
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        builder.Logging.SetMinimumLevel(LogLevel.Debug);
-        builder.Logging.AddProvider(new TranscriptLoggerProvider(log));
+        var builder = LocalKestrel.CreateBuilder(log, port);
         builder.Services.AddSocketIO(o => options?.Invoke(o));
         var app = builder.Build();
         pipeline?.Invoke(app);
         var io = app.MapSocketIO();
-        configure(io);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new TestServer(app, io, new Uri(address), log);
+        configure?.Invoke(io);
+        return new TestServer(app, io, await LocalKestrel.StartAsync(app), log);
     }
 
     public HttpClient CreateClient() => new() { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(15) };
 
-    public async ValueTask DisposeAsync()
+    /// <summary>Stops the application as Ctrl+C would (the port is free afterwards); a second call does nothing.</summary>
+    public async Task StopAsync()
     {
+        if (_stopped) return;
+        _stopped = true;
         await _app.StopAsync();
         await _app.DisposeAsync();
     }
+
+    public ValueTask DisposeAsync() => new(StopAsync());
 }

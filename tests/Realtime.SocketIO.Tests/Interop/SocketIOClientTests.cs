@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Realtime.SocketIO.Tests.Infrastructure;
 using Realtime.Testing;
 using SocketIOClient;
 using SocketIOClient.JsonSerializer;
@@ -13,7 +14,7 @@ namespace Realtime.SocketIO.Tests.Interop;
 /// </summary>
 public sealed class SocketIOClientTests : IAsyncLifetime
 {
-    private readonly List<InteropHost> _hosts = [];
+    private readonly List<TestServer> _hosts = [];
     private readonly List<SocketIOClient.SocketIO> _clients = [];
 
     [Theory]
@@ -366,9 +367,9 @@ public sealed class SocketIOClientTests : IAsyncLifetime
         Assert.True(client.Connected);                       // the WebSocket session answers its pings
     }
 
-    private async Task<InteropHost> StartHostAsync(Action<SocketIOServer> configure, int port = 0, Action<SocketIOServerOptions>? options = null)
+    private async Task<TestServer> StartHostAsync(Action<SocketIOServer> configure, int port = 0, Action<SocketIOServerOptions>? options = null)
     {
-        var host = await InteropHost.StartAsync(configure, port, options: options);
+        var host = await TestServer.StartWithDefaultsAsync(configure, options, port);
         _hosts.Add(host);
         return host;
     }
