@@ -178,16 +178,8 @@ public sealed class MessageTests
 
     private static async Task<string> ReceiveTextAsync(WebSocket socket)
     {
-        var buffer = new byte[4096];
-        using var message = new MemoryStream();
-        WebSocketReceiveResult result;
-        do
-        {
-            result = await socket.ReceiveAsync(buffer, Timeout());
-            Assert.Equal(WebSocketMessageType.Text, result.MessageType);
-            message.Write(buffer, 0, result.Count);
-        }
-        while (!result.EndOfMessage);
-        return Encoding.UTF8.GetString(message.ToArray());
+        var (type, data) = await socket.ReceiveMessageAsync(Timeout());
+        Assert.Equal(WebSocketMessageType.Text, type);
+        return Encoding.UTF8.GetString(data);
     }
 }

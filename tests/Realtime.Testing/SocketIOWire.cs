@@ -274,20 +274,13 @@ public sealed class SocketIOWire(Uri server, Scrubber scrubber, string? name = n
     // Queues each text message the server sends until the server closes (or DisposeAsync aborts) the WebSocket.
     private async Task ReadFramesAsync(ClientWebSocket socket)
     {
-        var buffer = new byte[64 * 1024];
         try
         {
             while (true)
             {
-                using var message = new MemoryStream();
-                WebSocketReceiveResult result;
-                do
-                {
-                    result = await socket.ReceiveAsync(buffer, CancellationToken.None);
-                    message.Write(buffer, 0, result.Count);
-                } while (!result.EndOfMessage);
-                if (result.MessageType == WebSocketMessageType.Close) break;
-                await _frames.Writer.WriteAsync(Encoding.UTF8.GetString(message.ToArray()));
+                var (type, data) = await socket.ReceiveMessageAsync();
+                if (type == WebSocketMessageType.Close) break;
+                await _frames.Writer.WriteAsync(Encoding.UTF8.GetString(data));
             }
         }
         catch (Exception e) when (e is WebSocketException or OperationCanceledException)

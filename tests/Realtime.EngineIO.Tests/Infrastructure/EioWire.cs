@@ -133,15 +133,8 @@ public sealed class EioWire(Uri baseAddress, string path = "/engine.io/") : IDis
 
     private static async Task<Frame> ReceiveCoreAsync(ClientWebSocket ws)
     {
-        var buffer = new byte[64 * 1024];
-        using var data = new MemoryStream();
-        while (true)
-        {
-            var result = await ws.ReceiveAsync(buffer, CancellationToken.None);
-            if (result.MessageType == WebSocketMessageType.Close) return new Frame(WebSocketMessageType.Close, []);
-            data.Write(buffer, 0, result.Count);
-            if (result.EndOfMessage) return new Frame(result.MessageType, data.ToArray());
-        }
+        var (type, data) = await ws.ReceiveMessageAsync();
+        return new Frame(type, data);
     }
 
     /// <summary>Receives the next frame that is not a ping; answers pings with pongs.</summary>

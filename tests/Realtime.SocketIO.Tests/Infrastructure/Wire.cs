@@ -1,6 +1,7 @@
 using System.Net.WebSockets;
 using System.Text;
 using System.Threading.Channels;
+using Realtime.Testing;
 
 namespace Realtime.SocketIO.Tests.Infrastructure;
 
@@ -114,23 +115,15 @@ public sealed class WsWire : IAsyncDisposable
 
     private async Task ReceiveLoopAsync()
     {
-        var buffer = new byte[64 * 1024];
         try
         {
             while (true)
             {
-                using var message = new MemoryStream();
-                WebSocketReceiveResult result;
-                do
+                var (type, data) = await _socket.ReceiveMessageAsync();
+                if (type == WebSocketMessageType.Close) return;
+                if (type == WebSocketMessageType.Text)
                 {
-                    result = await _socket.ReceiveAsync(buffer, CancellationToken.None);
-                    if (result.MessageType == WebSocketMessageType.Close) return;
-                    message.Write(buffer, 0, result.Count);
-                } while (!result.EndOfMessage);
-
-                if (result.MessageType == WebSocketMessageType.Text)
-                {
-                    var text = Encoding.UTF8.GetString(message.ToArray());
+                    var text = Encoding.UTF8.GetString(data);
                     if (text == "2" && AnswerPings)
                     {
                         await SendAsync("3");
@@ -140,7 +133,7 @@ public sealed class WsWire : IAsyncDisposable
                 }
                 else
                 {
-                    _frames.Writer.TryWrite(new Frame(null, message.ToArray()));
+                    _frames.Writer.TryWrite(new Frame(null, data));
                 }
             }
         }
