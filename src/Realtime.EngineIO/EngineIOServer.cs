@@ -69,6 +69,9 @@ public sealed class EngineIOServer : IAsyncDisposable
     /// <summary>Test synchronisation: a polling POST started reading its body.</summary>
     internal Action<EngineIOSocket>? PostReading;
 
+    /// <summary>Test synchronisation: a polling POST's "ok" is written, and its request has not ended yet.</summary>
+    internal Action<EngineIOSocket>? PostAnswered;
+
     internal void RaiseDiagnostic(Action<EngineIOSocket>? hook, EngineIOSocket socket) => hook?.Invoke(socket);
 
     internal void TimerCreated() => Interlocked.Increment(ref _activeTimers);

@@ -93,6 +93,29 @@ public sealed class HandshakeAndPollingTests(SteadyConformanceFixture host) : IC
     }
 
     [Fact]
+    public async Task A_client_may_post_again_as_soon_as_it_has_read_ok()
+    {
+        // Only a POST the server is still READING is an overlap. One whose "ok" is written is over for the client,
+        // even if its request has not quite ended on the server (in Node both happen in one tick): the next POST,
+        // on another connection, must be taken. Here the first request is held right after its "ok".
+        using var wire = host.Wire();
+        using var otherConnection = host.Wire();
+        var sid = (await wire.HandshakeAsync()).Sid;
+        var release = new TaskCompletionSource();
+        var held = host.Probe.HoldNextPostAfterItsAnswer(sid, release.Task);
+
+        var first = await wire.PostAsync(sid, "4first");
+        Assert.Equal((HttpStatusCode.OK, "ok"), (first.StatusCode, await first.Content.ReadAsStringAsync()));
+        await Wait.For(held, "the first POST to be held after its answer");
+        var second = await otherConnection.PostAsync(sid, "4second");
+        release.SetResult();
+
+        Assert.Equal((HttpStatusCode.OK, "ok"), (second.StatusCode, await second.Content.ReadAsStringAsync()));
+        var echoes = await wire.PollUntilAsync(sid, p => p == "4second");   // both echoed: the session lives on
+        Assert.Equal(["4first", "4second"], echoes.Where(p => p.StartsWith('4')));
+    }
+
+    [Fact]
     public async Task A_client_that_aborts_its_pending_get_ends_the_session()
     {
         using var wire = host.Wire();

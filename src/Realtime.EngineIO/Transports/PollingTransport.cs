@@ -159,6 +159,7 @@ internal sealed class PollingTransport(EngineIOSocket socket, EngineIOServer ser
             return;
         }
         byte[]? buffer = null;
+        var released = false;
         try
         {
             // Engine.IO v4 sends binary as base64 text: a binary body is a protocol error.
@@ -186,6 +187,11 @@ internal sealed class PollingTransport(EngineIOSocket socket, EngineIOServer ser
                 return;
             }
 
+            // The body is read and handled. The client may send its next POST the moment it reads "ok", maybe on another
+            // connection, while this request is still ending: so this one stops counting as active before "ok" leaves.
+            // (Node clears its dataReq in the same tick as it answers.)
+            released = true;
+            lock (Socket.Gate) _postActive = false;
             var response = context.Response;
             response.StatusCode = StatusCodes.Status200OK;
             // text/html rather than text/plain avoids a download dialog in old browsers (engine.io GH-43).
@@ -193,6 +199,7 @@ internal sealed class PollingTransport(EngineIOSocket socket, EngineIOServer ser
             response.ContentLength = 2;
             response.Headers.CacheControl = "no-store";
             await response.Body.WriteAsync(Ok, context.RequestAborted).ConfigureAwait(false);
+            Server.RaiseDiagnostic(Server.PostAnswered, Socket);
         }
         catch (Exception e) when (e is IOException or OperationCanceledException or BadHttpRequestException)
         {
@@ -201,7 +208,7 @@ internal sealed class PollingTransport(EngineIOSocket socket, EngineIOServer ser
         finally
         {
             if (buffer is not null) ArrayPool<byte>.Shared.Return(buffer);
-            lock (Socket.Gate) _postActive = false;
+            if (!released) lock (Socket.Gate) _postActive = false;   // an error answer goes out after this
         }
     }
 

@@ -13,6 +13,7 @@ public sealed class EngineProbe
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _pollWaiting = new();
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _postReading = new();
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _upgraded = new();
+    private readonly ConcurrentDictionary<string, Action> _postAnswered = new();
 
     public EngineProbe(EngineIOServer server)
     {
@@ -24,6 +25,7 @@ public sealed class EngineProbe
         };
         server.PollWaiting = socket => { if (_pollWaiting.TryRemove(socket.Id, out var tcs)) tcs.TrySetResult(); };
         server.PostReading = socket => { if (_postReading.TryRemove(socket.Id, out var tcs)) tcs.TrySetResult(); };
+        server.PostAnswered = socket => { if (_postAnswered.TryRemove(socket.Id, out var hold)) hold(); };
     }
 
     public EngineIOServer Server { get; }
@@ -45,4 +47,20 @@ public sealed class EngineProbe
 
     /// <summary>Call before sending a POST: completes when the server starts reading its body.</summary>
     public Task NextPostReading(string sid) => Source(_postReading, sid).Task;
+
+    /// <summary>
+    /// Call before sending a POST: once the server has written its "ok" (the client can read it), that request is held,
+    /// not ended, until <paramref name="release"/> completes (its thread blocks; at most <see cref="Wait.DefaultTimeout"/>).
+    /// The task returned completes when the request is held.
+    /// </summary>
+    public Task HoldNextPostAfterItsAnswer(string sid, Task release)
+    {
+        var held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _postAnswered[sid] = () =>
+        {
+            held.TrySetResult();
+            release.Wait(Wait.DefaultTimeout);
+        };
+        return held.Task;
+    }
 }
