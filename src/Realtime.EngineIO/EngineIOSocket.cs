@@ -325,12 +325,14 @@ public sealed class EngineIOSocket
     /// <summary>
     /// A polling POST body: decode it and process every packet in order (polling.ts onData). Returns false when the
     /// body ended the session with an error (parse error, invalid heartbeat...): Node then destroys the POST, we
-    /// answer it with 400.
+    /// answer it with 400. Once its turn has come, the POST stops counting as active (see
+    /// <see cref="PollingTransport.OnPostDispatching"/>): the next one is dispatched after it.
     /// </summary>
     internal bool OnPollingData(PollingTransport transport, string payload)
     {
         lock (_dispatchGate)
         {
+            transport.OnPostDispatching();
             IReadOnlyList<EnginePacket> packets;
             EngineParseException? error = null;
             try

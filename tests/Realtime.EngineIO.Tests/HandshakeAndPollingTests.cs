@@ -116,6 +116,37 @@ public sealed class HandshakeAndPollingTests(SteadyConformanceFixture host) : IC
     }
 
     [Fact]
+    public async Task A_post_that_comes_while_the_previous_ones_messages_are_handled_waits_its_turn()
+    {
+        // The first POST's body is read and its message is being handled (a slow handler): that POST sends no more
+        // data, so the next one is not an overlap (Node, on one thread, reads it only after the handler anyway). Its
+        // messages are handled after the first's, in order.
+        using var wire = host.Wire();
+        using var otherConnection = host.Wire();
+        var sid = (await wire.HandshakeAsync()).Sid;
+        var handling = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource();
+        host.Server.Clients.Single(c => c.Id == sid).Message += (_, message) =>
+        {
+            if (message.Text != "slow") return;
+            handling.TrySetResult();
+            release.Task.Wait(Wait.DefaultTimeout);   // a handler that blocks (which a real one should not)
+        };
+
+        var first = wire.PostAsync(sid, "4slow");
+        await Wait.For(handling.Task, "the first POST's message to be handled");
+        var reading = host.Probe.NextPostReading(sid);
+        var second = otherConnection.PostAsync(sid, "4next");
+        await Wait.For(reading, "the server to take the second POST");
+        release.SetResult();
+
+        Assert.Equal(HttpStatusCode.OK, (await Wait.For(first, "the first POST")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Wait.For(second, "the second POST")).StatusCode);
+        var echoes = await wire.PollUntilAsync(sid, p => p == "4next");
+        Assert.Equal(["4slow", "4next"], echoes.Where(p => p.StartsWith('4')));
+    }
+
+    [Fact]
     public async Task A_client_that_aborts_its_pending_get_ends_the_session()
     {
         using var wire = host.Wire();

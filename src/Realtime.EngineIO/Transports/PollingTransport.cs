@@ -181,17 +181,13 @@ internal sealed class PollingTransport(EngineIOSocket socket, EngineIOServer ser
                 context.Response.ContentLength = 0;
                 return;
             }
+            released = true;   // by OnPollingData, in turn (OnPostDispatching)
             if (!Socket.OnPollingData(this, Encoding.UTF8.GetString(body, 0, length)))
             {
                 context.Response.StatusCode = StatusCodes.Status400BadRequest;
                 return;
             }
 
-            // The body is read and handled. The client may send its next POST the moment it reads "ok", maybe on another
-            // connection, while this request is still ending: so this one stops counting as active before "ok" leaves.
-            // (Node clears its dataReq in the same tick as it answers.)
-            released = true;
-            lock (Socket.Gate) _postActive = false;
             var response = context.Response;
             response.StatusCode = StatusCodes.Status200OK;
             // text/html rather than text/plain avoids a download dialog in old browsers (engine.io GH-43).
@@ -208,8 +204,19 @@ internal sealed class PollingTransport(EngineIOSocket socket, EngineIOServer ser
         finally
         {
             if (buffer is not null) ArrayPool<byte>.Shared.Return(buffer);
-            if (!released) lock (Socket.Gate) _postActive = false;   // an error answer goes out after this
+            if (!released) lock (Socket.Gate) _postActive = false;   // not read to the end: its error answer follows
         }
+    }
+
+    /// <summary>
+    /// A POST's body is read and its packets are next in turn: it sends no more data, so it stops counting as active.
+    /// The client may send its next POST before this one is answered: when it reads a reply these packets caused (a
+    /// CONNECT on the pending GET) or the moment it reads "ok", perhaps while this request is still ending. That POST
+    /// is no overlap (Node, on one thread, clears its dataReq before it reads another request); it waits its turn.
+    /// </summary>
+    internal void OnPostDispatching()
+    {
+        lock (Socket.Gate) _postActive = false;
     }
 
     /// <summary>Reads the body into a pooled buffer; (null, 0) when it exceeds <paramref name="limit"/> bytes.</summary>
