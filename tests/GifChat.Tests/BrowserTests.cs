@@ -126,7 +126,7 @@ public sealed class BrowserTests(BrowserFixture browser) : IClassFixture<Browser
         await owner.Page.FillAsync("input[name=title]", "<img src=x onerror=alert(1)> 비밀 회의");
         await owner.Page.FillAsync("input[name=password]", "open-sesame");
         await owner.Page.ClickAsync("button[type=submit]");
-        await Assertions.Expect(owner.Page).ToHaveURLAsync(RoomOne);                  // the creator is not asked for the password
+        await Assertions.Expect(owner.Page).ToHaveURLAsync(RoomOne);   // the creator is not asked for the password
         await Assertions.Expect(owner.Page.Locator("h1")).ToHaveTextAsync("<img src=x onerror=alert(1)> 비밀 회의");
         await Assertions.Expect(owner.Page.Locator("#member-count")).ToHaveTextAsync("1");
 

@@ -295,7 +295,8 @@ public sealed class SocketIOWire(Uri server, Scrubber scrubber, string? name = n
 
     public async ValueTask DisposeAsync()
     {
-        if (_socket is { State: WebSocketState.Open }) _socket.Abort();
+        // Abort unless closed: a close handshake that timed out leaves CloseSent, and the reader would wait forever.
+        if (_socket is { State: not (WebSocketState.Closed or WebSocketState.Aborted) }) _socket.Abort();
         if (_reading is not null) await _reading;
         _socket?.Dispose();
         _http.Dispose();
