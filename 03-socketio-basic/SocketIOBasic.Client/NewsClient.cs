@@ -84,7 +84,7 @@ public sealed class NewsClient : IDisposable
             _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
         };
         _socket.OnReconnectAttempt += (_, attempt) => _print($"다시 연결하는 중... ({attempt}번째 시도)");
-        // Only after a failed try: SocketIOClient counts failures, so a reconnection at the first try shows OnConnected alone.
+        // Only after a failed try: SocketIOClient counts failures, so a first-try reconnection shows OnConnected alone.
         _socket.OnReconnected += (_, attempt) => _print($"{attempt}번째 시도에서 다시 연결되었습니다.");
         _socket.OnError += (_, error) => _print($"오류: {error}");
     }

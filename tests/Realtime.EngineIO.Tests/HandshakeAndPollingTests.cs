@@ -104,11 +104,18 @@ public sealed class HandshakeAndPollingTests(SteadyConformanceFixture host) : IC
         var release = new TaskCompletionSource();
         var held = host.Probe.HoldNextPostAfterItsAnswer(sid, release.Task);
 
-        var first = await wire.PostAsync(sid, "4first");
-        Assert.Equal((HttpStatusCode.OK, "ok"), (first.StatusCode, await first.Content.ReadAsStringAsync()));
-        await Wait.For(held, "the first POST to be held after its answer");
-        var second = await otherConnection.PostAsync(sid, "4second");
-        release.SetResult();
+        HttpResponseMessage second;
+        try
+        {
+            var first = await wire.PostAsync(sid, "4first");
+            Assert.Equal((HttpStatusCode.OK, "ok"), (first.StatusCode, await first.Content.ReadAsStringAsync()));
+            await Wait.For(held, "the first POST to be held after its answer");
+            second = await otherConnection.PostAsync(sid, "4second");
+        }
+        finally
+        {
+            release.TrySetResult();
+        }
 
         Assert.Equal((HttpStatusCode.OK, "ok"), (second.StatusCode, await second.Content.ReadAsStringAsync()));
         var echoes = await wire.PollUntilAsync(sid, p => p == "4second");   // both echoed: the session lives on
@@ -133,12 +140,22 @@ public sealed class HandshakeAndPollingTests(SteadyConformanceFixture host) : IC
             release.Task.Wait(Wait.DefaultTimeout);   // a handler that blocks (which a real one should not)
         };
 
-        var first = wire.PostAsync(sid, "4slow");
-        await Wait.For(handling.Task, "the first POST's message to be handled");
-        var reading = host.Probe.NextPostReading(sid);
-        var second = otherConnection.PostAsync(sid, "4next");
-        await Wait.For(reading, "the server to take the second POST");
-        release.SetResult();
+        Task<HttpResponseMessage> first, second;
+        try
+        {
+            first = wire.PostAsync(sid, "4slow");
+            await Wait.For(handling.Task, "the first POST's message to be handled");
+            var reading = host.Probe.NextPostReading(sid);
+            second = otherConnection.PostAsync(sid, "4next");
+            if (await Wait.For(Task.WhenAny(reading, second), "the server to take the second POST") == second)
+            {
+                Assert.Fail($"The second POST was answered {(int)(await second).StatusCode} while the first was handled.");
+            }
+        }
+        finally
+        {
+            release.TrySetResult();
+        }
 
         Assert.Equal(HttpStatusCode.OK, (await Wait.For(first, "the first POST")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await Wait.For(second, "the second POST")).StatusCode);

@@ -181,7 +181,7 @@ internal sealed class PollingTransport(EngineIOSocket socket, EngineIOServer ser
                 context.Response.ContentLength = 0;
                 return;
             }
-            released = true;   // by OnPollingData, in turn (OnPostDispatching)
+            released = true;   // from here OnPollingData clears _postActive when this POST's turn comes
             if (!Socket.OnPollingData(this, Encoding.UTF8.GetString(body, 0, length)))
             {
                 context.Response.StatusCode = StatusCodes.Status400BadRequest;

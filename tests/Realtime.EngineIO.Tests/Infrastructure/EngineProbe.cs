@@ -49,9 +49,9 @@ public sealed class EngineProbe
     public Task NextPostReading(string sid) => Source(_postReading, sid).Task;
 
     /// <summary>
-    /// Call before sending a POST: once the server has written its "ok" (the client can read it), that request is held,
-    /// not ended, until <paramref name="release"/> completes (its thread blocks; at most <see cref="Wait.DefaultTimeout"/>).
-    /// The task returned completes when the request is held.
+    /// Call before sending a POST: once the server has written its "ok" (the client can read it), that request is
+    /// held, not ended, until <paramref name="release"/> completes (its thread blocks, at most
+    /// <see cref="Wait.DefaultTimeout"/>). The task returned completes when the request is held.
     /// </summary>
     public Task HoldNextPostAfterItsAnswer(string sid, Task release)
     {
