@@ -15,6 +15,7 @@ app.UseStaticFiles();
 // SocketIO(server, { path: "/socket.io" }): same port as the pages; also serves GET /socket.io/socket.io.js.
 var io = app.MapSocketIO("/socket.io");
 var every = TimeSpan.FromMilliseconds(app.Configuration.GetValue("News:IntervalMs", 3000));
+var clock = app.Services.GetService<TimeProvider>() ?? TimeProvider.System;   // a test can drive the clock itself
 var log = app.Logger;
 
 io.On("connection", socket =>                              // 웹 소켓 연결 시
@@ -27,7 +28,7 @@ io.On("connection", socket =>                              // 웹 소켓 연결 
 
     // socket.interval = setInterval(() => socket.emit("news", "Hello Socket.IO"), 3000): to this one client.
     var sent = 0;
-    var interval = new Timer(_ =>
+    var interval = clock.CreateTimer(_ =>
     {
         socket.Data["news"] = Interlocked.Increment(ref sent);   // how many so far (the tests read it)
         socket.Emit("news", "Hello Socket.IO");

@@ -1,8 +1,9 @@
-namespace Realtime.EngineIO.Tests;
+namespace Realtime.Testing;
 
 /// <summary>
 /// A clock that moves only when the test calls <see cref="Advance"/>: due timers fire on the test's thread, in order,
-/// so heartbeat behaviour can be checked to the millisecond without waiting.
+/// so timers (a heartbeat, an app's interval) can be checked to the millisecond without waiting. Register it as the
+/// app's <see cref="TimeProvider"/> service.
 /// </summary>
 public sealed class ManualTimeProvider : TimeProvider
 {
