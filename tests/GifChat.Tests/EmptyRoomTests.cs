@@ -5,12 +5,12 @@ namespace GifChat.Tests;
 
 /// <summary>
 /// The last one out removes the room, but only after <c>GifChat:EmptyRoomGrace</c> (2 s): a reload (leave, then join
-/// again) keeps it. The app's 2 s timers run on a <see cref="ManualTimeProvider"/>, so they end when the test says.
+/// again) keeps it. The app's 2 s timers run on an <see cref="EmptyRoomClock"/>, so they end when the test says.
 /// </summary>
 public sealed class EmptyRoomTests : IAsyncLifetime
 {
     private static readonly TimeSpan Grace = TimeSpan.FromSeconds(2);
-    private readonly ManualTimeProvider _clock = new(Grace);
+    private readonly EmptyRoomClock _clock = new(Grace);
     private GifChatServer _server = null!;
     private SocketPuppet _clients = null!;
 

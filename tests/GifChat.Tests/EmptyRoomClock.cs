@@ -6,7 +6,7 @@ namespace GifChat.Tests;
 /// own timers (heartbeat, upgrade checks) keep running normally. (Microsoft.Extensions.TimeProvider.Testing is not
 /// in this registry.)
 /// </summary>
-public sealed class ManualTimeProvider(TimeSpan manualDueTime) : TimeProvider
+public sealed class EmptyRoomClock(TimeSpan manualDueTime) : TimeProvider
 {
     private readonly Lock _gate = new();
     private readonly List<ManualTimer> _timers = [];
@@ -61,7 +61,7 @@ public sealed class ManualTimeProvider(TimeSpan manualDueTime) : TimeProvider
         lock (_gate) { _timers.Remove(timer); }
     }
 
-    private sealed class ManualTimer(ManualTimeProvider clock, TimerCallback callback, object? state) : ITimer
+    private sealed class ManualTimer(EmptyRoomClock clock, TimerCallback callback, object? state) : ITimer
     {
         public void Fire() => callback(state);
 
