@@ -107,7 +107,7 @@ public sealed class WsWire : IAsyncDisposable
     /// <summary>Waits until the server closes the connection, collecting the frames that came before.</summary>
     public async Task<List<Frame>> WaitClosedAsync(TimeSpan? timeout = null)
     {
-        await Realtime.Testing.Wait.For(_closed.Task, "the server to close the connection", timeout);
+        await Wait.For(_closed.Task, "the server to close the connection", timeout);
         var frames = new List<Frame>();
         while (_frames.Reader.TryRead(out var frame)) frames.Add(frame);
         return frames;
