@@ -9,7 +9,13 @@ if (string.IsNullOrEmpty(builder.Configuration["urls"]))
 {
     builder.WebHost.UseUrls("http://localhost:3001");
 }
-builder.Services.AddSignalR();
+// One server by default. Several servers share one Redis (--Redis=127.0.0.1:6379): each publishes its sends there, so
+// Clients.All and Clients.Group(...) reach the clients of every server (SIGNALR.md, "More than one server").
+var signalR = builder.Services.AddSignalR();
+if (builder.Configuration["Redis"] is { Length: > 0 } redis)
+{
+    signalR.AddStackExchangeRedis(redis);
+}
 builder.Services.AddSingleton<GroupTracker>();
 
 var app = builder.Build();
