@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of the workshop and prints "N passed, N failed" as its last line.
 # On a fresh Debian machine it first installs what is missing: the npm packages (from package-lock.json) and,
-# when it can (root and apt-get), Chromium for the browser tests.
+# when it can (root and apt-get), Chromium for the browser tests, redis-server and nginx for the tests with more
+# than one server (the tests start their own redis-server and nginx on loopback; the system services stay off).
 #
 #   ./test.sh                  everything
 #   ./test.sh --filter X       only tests whose name contains X (dotnet test --filter syntax also works)
@@ -25,20 +26,41 @@ else
   echo "up to date"
 fi
 
-step "Chromium for the browser tests"
+step "Debian packages: Chromium (browser tests), redis-server and nginx (tests with more than one server)"
 chromium_path="${CHROMIUM_PATH:-/usr/bin/chromium}"
-if [[ -x "$chromium_path" ]]; then
-  "$chromium_path" --version 2>/dev/null || true
-elif [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
-  echo "installing Debian's chromium (apt-get)…"
+missing=()
+[[ -x "$chromium_path" ]] || missing+=(chromium)
+command -v redis-server >/dev/null || [[ -x /usr/bin/redis-server ]] || missing+=(redis-server)
+command -v nginx >/dev/null || [[ -x /usr/sbin/nginx ]] || missing+=(nginx)
+if (( ${#missing[@]} > 0 )) && [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
+  echo "installing ${missing[*]} (apt-get)…"
   export DEBIAN_FRONTEND=noninteractive
+  # Debian starts a package's service on install (redis on 6379, nginx on 80). The tests start their own processes
+  # on free loopback ports, so forbid that: invoke-rc.d asks /usr/sbin/policy-rc.d, and 101 means "do not start".
+  # (A machine that already has a policy, as Docker images do, keeps its own.)
+  own_policy=""
+  if [[ ! -e /usr/sbin/policy-rc.d ]]; then
+    own_policy=/usr/sbin/policy-rc.d
+    printf '#!/bin/sh\nexit 101\n' >"$own_policy"
+    chmod +x "$own_policy"
+    trap 'rm -f "$own_policy"' EXIT
+  fi
   apt-get update -qq
-  apt-get install -y -qq chromium >/dev/null
-  "$chromium_path" --version
-else
-  echo "Chromium is missing at $chromium_path and cannot be installed from here (needs root and apt-get)." >&2
-  echo "Install it (sudo apt-get install -y chromium) or set CHROMIUM_PATH; the browser tests will fail without it." >&2
+  apt-get install -y -qq "${missing[@]}" >/dev/null
+  if [[ -n "$own_policy" ]]; then rm -f "$own_policy"; trap - EXIT; fi
+  # Where systemd runs, also keep the services from starting at boot.
+  if [[ -d /run/systemd/system ]]; then
+    for service in redis-server nginx; do
+      [[ " ${missing[*]} " == *" $service "* ]] && systemctl disable --now "$service" >/dev/null 2>&1 || true
+    done
+  fi
+elif (( ${#missing[@]} > 0 )); then
+  echo "Missing: ${missing[*]}; they cannot be installed from here (needs root and apt-get)." >&2
+  echo "Install them (sudo apt-get install -y ${missing[*]}) or set CHROMIUM_PATH; the tests that need them will fail." >&2
 fi
+"$chromium_path" --version 2>/dev/null || echo "chromium: not found at $chromium_path" >&2
+redis-server --version 2>/dev/null || echo "redis-server: not found" >&2
+nginx -v 2>&1 || echo "nginx: not found" >&2
 
 step "build"
 dotnet build realtime-samples.sln -c Release --nologo -v minimal -clp:ErrorsOnly
