@@ -56,4 +56,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 112, EventName = "EmitDropped", Level = LogLevel.Debug,
         Message = "Emit of {Event} to socket {SocketId} dropped: the socket is disconnected")]
     public static partial void EmitDropped(ILogger logger, string @event, string socketId);
+
+    [LoggerMessage(EventId = 113, EventName = "ServerSideHandlerFailed", Level = LogLevel.Error,
+        Message = "The server-side {Event} handler of namespace {Namespace} threw")]
+    public static partial void ServerSideHandlerFailed(ILogger logger, Exception exception, string @event, string @namespace);
 }

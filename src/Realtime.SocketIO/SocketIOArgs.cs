@@ -27,6 +27,13 @@ public sealed class SocketIOArgs : IReadOnlyList<JsonElement>
         Count = array.ValueKind == JsonValueKind.Array ? Math.Max(0, array.GetArrayLength() - offset) : 0;
     }
 
+    /// <summary>
+    /// Arguments read from a JSON array: <paramref name="array"/>'s items from <paramref name="offset"/> on (1 skips an
+    /// event name in front). Multi-server adapters use it for events from other servers.
+    /// </summary>
+    public static SocketIOArgs FromJson(string eventName, JsonElement array, int offset, SocketIOAck? ack = null, JsonSerializerOptions? options = null) =>
+        new(eventName, array, offset, null, ack, options ?? SocketIOJson.Options);
+
     /// <summary>The event name (an ack's arguments have none: "").</summary>
     public string Event { get; }
 

@@ -12,8 +12,10 @@ public sealed class SocketIOBroadcastOperator
     private readonly IReadOnlySet<string> _except;
     private readonly SocketIOBroadcastFlags _flags;
 
-    internal SocketIOBroadcastOperator(ISocketIOAdapter adapter, IReadOnlySet<string>? rooms = null, IReadOnlySet<string>? except = null, SocketIOBroadcastFlags? flags = null)
+    /// <summary>A broadcast through <paramref name="adapter"/> to <paramref name="rooms"/> (all sockets when empty) minus <paramref name="except"/>.</summary>
+    public SocketIOBroadcastOperator(ISocketIOAdapter adapter, IReadOnlySet<string>? rooms = null, IReadOnlySet<string>? except = null, SocketIOBroadcastFlags? flags = null)
     {
+        ArgumentNullException.ThrowIfNull(adapter);
         _adapter = adapter;
         _rooms = rooms ?? Empty;
         _except = except ?? Empty;
@@ -60,11 +62,11 @@ public sealed class SocketIOBroadcastOperator
     {
         SocketIOSocket.CheckEventName(eventName);
         var nsp = _adapter.Namespace;
-        _adapter.Broadcast(new SocketIOBroadcastPacket(nsp.Server, nsp.Name, eventName, args), Options);
+        _adapter.Broadcast(new SocketIOBroadcastPacket(nsp, eventName, args), Options);
     }
 
     /// <summary>The selected sockets.</summary>
-    public Task<IReadOnlyList<SocketIOSocket>> FetchSocketsAsync(CancellationToken cancellationToken = default) =>
+    public Task<IReadOnlyList<ISocketIORemoteSocket>> FetchSocketsAsync(CancellationToken cancellationToken = default) =>
         _adapter.FetchSocketsAsync(Options, cancellationToken);
 
     /// <summary>The ids of the selected sockets.</summary>

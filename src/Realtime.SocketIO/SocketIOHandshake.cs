@@ -25,6 +25,24 @@ public sealed class SocketIOHandshake
         Issued = Time.ToUnixTimeMilliseconds();
     }
 
+    /// <summary>
+    /// A handshake described by another server of the cluster (multi-server adapters build these for remote sockets);
+    /// it has no <see cref="User"/>.
+    /// </summary>
+    public SocketIOHandshake(IHeaderDictionary headers, IQueryCollection query, JsonElement auth, string address,
+        DateTimeOffset time, long issued, bool xDomain, bool secure, string url)
+    {
+        Headers = headers;
+        Query = query;
+        Auth = auth;
+        Address = address;
+        Time = time;
+        Issued = issued;
+        XDomain = xDomain;
+        Secure = secure;
+        Url = url;
+    }
+
     /// <summary>The request headers (<c>socket.handshake.headers</c>).</summary>
     public IHeaderDictionary Headers { get; }
 

@@ -9,15 +9,26 @@ using Realtime.SocketIO;
 
 namespace Microsoft.Extensions.DependencyInjection
 {
+    /// <summary>
+    /// What <c>AddSocketIO</c> returns, for the calls that add to the server (like SignalR's <c>ISignalRServerBuilder</c>):
+    /// <c>builder.Services.AddSocketIO().AddRedisAdapter(...)</c>.
+    /// </summary>
+    public interface ISocketIOServerBuilder
+    {
+        /// <summary>The application's services.</summary>
+        IServiceCollection Services { get; }
+    }
+
     /// <summary>Registers the Socket.IO server.</summary>
     public static class SocketIOServiceCollectionExtensions
     {
         /// <summary>
         /// Registers the options and the <see cref="SocketIOServer"/> singleton (inject it where you need <c>io</c>),
         /// and WebSockets support: <c>builder.Services.AddSocketIO(o =&gt; o.Cors = EngineCorsOptions.AnyOrigin())</c>.
-        /// Each call's <paramref name="configure"/> is applied.
+        /// Each call's <paramref name="configure"/> is applied. Returns a builder for what adds to the server, such as a
+        /// multi-server adapter.
         /// </summary>
-        public static IServiceCollection AddSocketIO(this IServiceCollection services, Action<SocketIOServerOptions>? configure = null)
+        public static ISocketIOServerBuilder AddSocketIO(this IServiceCollection services, Action<SocketIOServerOptions>? configure = null)
         {
             ArgumentNullException.ThrowIfNull(services);
             services.AddEngineIO(); // the UseWebSockets startup filter
@@ -28,8 +39,10 @@ namespace Microsoft.Extensions.DependencyInjection
                 sp.GetService<ILoggerFactory>(),
                 sp,
                 sp.GetService<TimeProvider>()));
-            return services;
+            return new SocketIOServerBuilder(services);
         }
+
+        private sealed record SocketIOServerBuilder(IServiceCollection Services) : ISocketIOServerBuilder;
     }
 }
 

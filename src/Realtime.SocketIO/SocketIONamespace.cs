@@ -15,6 +15,7 @@ public class SocketIONamespace
     private readonly object _gate = new();
     private Func<SocketIOSocket, Task?>[] _connectionHandlers = [];
     private Func<SocketIOSocket, Func<Task>, Task>[] _middleware = [];
+    private readonly ConcurrentDictionary<string, Action<SocketIOArgs>[]> _serverSideHandlers = new(StringComparer.Ordinal);
     private long _ackIds = -1;
 
     internal SocketIONamespace(SocketIOServer server, string name, SocketIONamespace? parent = null)
@@ -144,7 +145,7 @@ public class SocketIONamespace
     public void Send(params object?[]? args) => Emit("message", args);
 
     /// <summary>The sockets of the namespace (through the adapter).</summary>
-    public Task<IReadOnlyList<SocketIOSocket>> FetchSocketsAsync(CancellationToken cancellationToken = default) =>
+    public Task<IReadOnlyList<ISocketIORemoteSocket>> FetchSocketsAsync(CancellationToken cancellationToken = default) =>
         new SocketIOBroadcastOperator(Adapter).FetchSocketsAsync(cancellationToken);
 
     /// <summary>Makes every socket join <paramref name="room"/>.</summary>
@@ -155,6 +156,68 @@ public class SocketIONamespace
 
     /// <summary>Disconnects every socket; <paramref name="close"/> also closes their whole connection.</summary>
     public void DisconnectSockets(bool close = false) => new SocketIOBroadcastOperator(Adapter).DisconnectSockets(close);
+
+    // ---- between servers (Node: nsp.serverSideEmit, and nsp.on for what the others send) ----
+
+    /// <summary>
+    /// Sends an event to the other servers of the cluster, not to clients (Node's <c>serverSideEmit</c>); they handle it
+    /// with <see cref="OnServerSideEmit"/>. Needs a multi-server adapter; with the in-memory one nobody hears it.
+    /// </summary>
+    public void ServerSideEmit(string eventName, params object?[]? args)
+    {
+        CheckServerSideEvent(eventName);
+        Adapter.ServerSideEmit(eventName, args ?? [null]);
+    }
+
+    /// <summary>
+    /// Sends an event to the other servers and returns one answer from each (Node's <c>serverSideEmitWithAck</c>).
+    /// Throws <see cref="SocketIOClusterTimeoutException"/> when some did not answer within the adapter's timeout.
+    /// </summary>
+    public Task<IReadOnlyList<JsonElement>> ServerSideEmitWithAckAsync(string eventName, params object?[]? args)
+    {
+        CheckServerSideEvent(eventName);
+        return Adapter.ServerSideEmitWithAckAsync(eventName, args ?? [null]);
+    }
+
+    /// <summary>
+    /// Handles an event another server sent with <see cref="ServerSideEmit"/> (Node: <c>io.on("hello", (...args) =&gt; ...)</c>).
+    /// When the sender waits for an answer, <see cref="SocketIOArgs.Ack"/> sends it (one per server; the first call counts).
+    /// </summary>
+    public SocketIONamespace OnServerSideEmit(string eventName, Action<SocketIOArgs> handler)
+    {
+        CheckServerSideEvent(eventName);
+        ArgumentNullException.ThrowIfNull(handler);
+        _serverSideHandlers.AddOrUpdate(eventName, [handler], (_, handlers) => [.. handlers, handler]);
+        return this;
+    }
+
+    /// <summary>
+    /// Raises an event another server sent (multi-server adapters call it). Each handler runs even when another throws;
+    /// what a handler throws is logged, never thrown into the adapter.
+    /// </summary>
+    public void RaiseServerSideEmit(SocketIOArgs args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        if (!_serverSideHandlers.TryGetValue(args.Event, out var handlers)) return;
+        foreach (var handler in handlers)
+        {
+            try
+            {
+                handler(args);
+            }
+            catch (Exception e)
+            {
+                Log.ServerSideHandlerFailed(Server.Logger, e, args.Event, Name);
+            }
+        }
+    }
+
+    private static void CheckServerSideEvent(string eventName)
+    {
+        ArgumentNullException.ThrowIfNull(eventName);
+        if (eventName is "connect" or "connection" or "new_namespace")
+            throw new ArgumentException($"\"{eventName}\" is a reserved event name.", nameof(eventName));
+    }
 
     // ---- joining (Node: Namespace._add / _doConnect) ----
 

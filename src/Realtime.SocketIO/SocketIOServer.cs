@@ -158,7 +158,7 @@ public sealed class SocketIOServer : IAsyncDisposable
     public void Send(params object?[]? args) => Sockets.Emit("message", args);
 
     /// <summary>The sockets of the main namespace.</summary>
-    public Task<IReadOnlyList<SocketIOSocket>> FetchSocketsAsync(CancellationToken cancellationToken = default) => Sockets.FetchSocketsAsync(cancellationToken);
+    public Task<IReadOnlyList<ISocketIORemoteSocket>> FetchSocketsAsync(CancellationToken cancellationToken = default) => Sockets.FetchSocketsAsync(cancellationToken);
 
     /// <summary>Makes every socket of the main namespace join <paramref name="room"/>.</summary>
     public void SocketsJoin(string room) => Sockets.SocketsJoin(room);
@@ -170,5 +170,18 @@ public sealed class SocketIOServer : IAsyncDisposable
     public void DisconnectSockets(bool close = false) => Sockets.DisconnectSockets(close);
 
     /// <summary>Closes every connection ("server shutting down").</summary>
+    /// <summary>Sends an event to the other servers of the cluster (see <see cref="SocketIONamespace.ServerSideEmit"/>).</summary>
+    public void ServerSideEmit(string eventName, params object?[]? args) => Sockets.ServerSideEmit(eventName, args);
+
+    /// <summary>Sends an event to the other servers and returns their answers (see <see cref="SocketIONamespace.ServerSideEmitWithAckAsync"/>).</summary>
+    public Task<IReadOnlyList<JsonElement>> ServerSideEmitWithAckAsync(string eventName, params object?[]? args) => Sockets.ServerSideEmitWithAckAsync(eventName, args);
+
+    /// <summary>Handles an event another server sent (see <see cref="SocketIONamespace.OnServerSideEmit"/>).</summary>
+    public SocketIOServer OnServerSideEmit(string eventName, Action<SocketIOArgs> handler) { Sockets.OnServerSideEmit(eventName, handler); return this; }
+
+    /// <summary>How many servers share the main namespace's rooms (1 without a multi-server adapter).</summary>
+    public Task<int> ServerCountAsync(CancellationToken cancellationToken = default) => Sockets.Adapter.ServerCountAsync(cancellationToken);
+
+    /// <inheritdoc />
     public ValueTask DisposeAsync() => Engine.DisposeAsync();
 }

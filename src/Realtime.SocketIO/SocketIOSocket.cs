@@ -12,7 +12,7 @@ namespace Realtime.SocketIO;
 /// <see cref="Emit(string, object?[])"/>, group with <see cref="Join(string)"/> and broadcast with
 /// <see cref="Broadcast"/> / <see cref="To(string)"/>. Thread-safe: emit from any thread, any time.
 /// </summary>
-public sealed class SocketIOSocket
+public sealed class SocketIOSocket : ISocketIORemoteSocket
 {
     /// <summary>Event names an application may not emit (socket.io's RESERVED_EVENTS).</summary>
     public static readonly IReadOnlySet<string> ReservedEvents =
@@ -521,6 +521,16 @@ public sealed class SocketIOSocket
 
     /// <inheritdoc />
     public override string ToString() => $"{Nsp.Name}#{Id}";
+
+    // ---- as one of the sockets FetchSocketsAsync returns ----
+
+    IReadOnlyDictionary<string, object?> ISocketIORemoteSocket.Data => Data;
+
+    void ISocketIORemoteSocket.Join(string room) => Join(room);
+
+    void ISocketIORemoteSocket.Leave(string room) => Leave(room);
+
+    void ISocketIORemoteSocket.Disconnect(bool close) => Disconnect(close);
 
     /// <summary>Turns a handler's return value into the acknowledgement (awaiting tasks first).</summary>
     private static class AckResult<TResult>

@@ -52,8 +52,11 @@ public interface ISocketIOAdapter
     /// <summary>The ids of the sockets in any of <paramref name="rooms"/> (every socket when empty).</summary>
     Task<IReadOnlySet<string>> SocketsAsync(IReadOnlySet<string> rooms, CancellationToken cancellationToken = default);
 
-    /// <summary>The sockets <paramref name="options"/> selects.</summary>
-    Task<IReadOnlyList<SocketIOSocket>> FetchSocketsAsync(SocketIOBroadcastOptions options, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// The sockets <paramref name="options"/> selects: this server's as <see cref="SocketIOSocket"/>, other servers'
+    /// (with a multi-server adapter) as <see cref="SocketIORemoteSocket"/>.
+    /// </summary>
+    Task<IReadOnlyList<ISocketIORemoteSocket>> FetchSocketsAsync(SocketIOBroadcastOptions options, CancellationToken cancellationToken = default);
 
     /// <summary>Makes the selected sockets join <paramref name="rooms"/>.</summary>
     void AddSockets(SocketIOBroadcastOptions options, IReadOnlyCollection<string> rooms);
@@ -66,4 +69,43 @@ public interface ISocketIOAdapter
 
     /// <summary>How many servers share these rooms (1 for the in-memory adapter).</summary>
     Task<int> ServerCountAsync(CancellationToken cancellationToken = default) => Task.FromResult(1);
+
+    /// <summary>
+    /// Sends an event to the other servers of the cluster (Node's <c>serverSideEmit</c>); they raise it on their
+    /// <see cref="SocketIONamespace.OnServerSideEmit(string, Action{SocketIOArgs})"/> handlers. A single server has
+    /// nobody to tell.
+    /// </summary>
+    void ServerSideEmit(string eventName, IReadOnlyList<object?> args)
+    {
+    }
+
+    /// <summary>
+    /// Sends an event to the other servers and waits for one answer from each (Node's <c>serverSideEmitWithAck</c>):
+    /// the answers, in the order they came. A single server gets none. Throws <see cref="SocketIOClusterTimeoutException"/>
+    /// when not every server answered within the adapter's timeout.
+    /// </summary>
+    Task<IReadOnlyList<System.Text.Json.JsonElement>> ServerSideEmitWithAckAsync(string eventName, IReadOnlyList<object?> args, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<System.Text.Json.JsonElement>>([]);
+}
+
+/// <summary>
+/// A cluster-wide request (fetch sockets, server-side emit with ack, …) did not get every server's answer in time.
+/// <see cref="Expected"/> and <see cref="Received"/> say how many answered; <see cref="Answered"/> names the servers that
+/// did, when they name themselves (servers of this library do; Node's redis-adapter answers anonymously).
+/// </summary>
+public sealed class SocketIOClusterTimeoutException(string request, TimeSpan timeout, int expected, int received, IReadOnlyList<string> answered)
+    : TimeoutException($"{request}: {received} of {expected} servers answered within {timeout.TotalSeconds:0.###} s" +
+                       (answered.Count > 0 ? $" (answered: {string.Join(", ", answered)})" : "") + ".")
+{
+    /// <summary>What was asked, e.g. "fetchSockets".</summary>
+    public string Request { get; } = request;
+
+    /// <summary>How many answers were expected.</summary>
+    public int Expected { get; } = expected;
+
+    /// <summary>How many came.</summary>
+    public int Received { get; } = received;
+
+    /// <summary>The ids of the servers that answered and named themselves.</summary>
+    public IReadOnlyList<string> Answered { get; } = answered;
 }

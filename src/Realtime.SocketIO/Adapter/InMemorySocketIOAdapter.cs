@@ -25,6 +25,12 @@ public class InMemorySocketIOAdapter : ISocketIOAdapter
         get { lock (_gate) return _rooms.Keys.ToArray(); }
     }
 
+    /// <summary>Whether any socket of this server is in <paramref name="room"/>.</summary>
+    public bool HasRoom(string room)
+    {
+        lock (_gate) return _rooms.ContainsKey(room);
+    }
+
     /// <inheritdoc />
     public virtual void AddAll(string id, IEnumerable<string> rooms)
     {
@@ -89,8 +95,8 @@ public class InMemorySocketIOAdapter : ISocketIOAdapter
     }
 
     /// <inheritdoc />
-    public virtual Task<IReadOnlyList<SocketIOSocket>> FetchSocketsAsync(SocketIOBroadcastOptions options, CancellationToken cancellationToken = default) =>
-        Task.FromResult<IReadOnlyList<SocketIOSocket>>(Select(options));
+    public virtual Task<IReadOnlyList<ISocketIORemoteSocket>> FetchSocketsAsync(SocketIOBroadcastOptions options, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<ISocketIORemoteSocket>>(Select(options));
 
     /// <inheritdoc />
     public virtual void AddSockets(SocketIOBroadcastOptions options, IReadOnlyCollection<string> rooms)
@@ -110,6 +116,18 @@ public class InMemorySocketIOAdapter : ISocketIOAdapter
     {
         foreach (var socket in Select(options)) socket.Disconnect(close);
     }
+
+    /// <inheritdoc />
+    public virtual Task<int> ServerCountAsync(CancellationToken cancellationToken = default) => Task.FromResult(1);
+
+    /// <inheritdoc />
+    public virtual void ServerSideEmit(string eventName, IReadOnlyList<object?> args)
+    {
+    }
+
+    /// <inheritdoc />
+    public virtual Task<IReadOnlyList<System.Text.Json.JsonElement>> ServerSideEmitWithAckAsync(string eventName, IReadOnlyList<object?> args, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<System.Text.Json.JsonElement>>([]);
 
     /// <summary>
     /// The connected sockets in any of the rooms (all when none), minus those in any except-room, each once

@@ -4,19 +4,25 @@ using Realtime.SocketIO.Protocol;
 namespace Realtime.SocketIO;
 
 /// <summary>
-/// An event to broadcast: its name and arguments (what a multi-server adapter forwards), and its Engine.IO messages,
-/// encoded once on first use and then shared by every receiver (the text message and one binary message per attachment).
+/// An event to broadcast: its name and arguments, and its encoding, made once on first use and then shared by every
+/// receiver: <see cref="Encoded"/> (what a multi-server adapter forwards) and <see cref="Messages"/> (the Engine.IO
+/// messages sockets are sent: the text message and one binary message per attachment).
 /// </summary>
 public sealed class SocketIOBroadcastPacket
 {
     private readonly SocketIOServer _server;
     private readonly Lock _gate = new();
     private EngineMessage[]? _messages;
+    private SocketIOEncodedPacket _encoded;
 
-    internal SocketIOBroadcastPacket(SocketIOServer server, string nsp, string eventName, object?[] args)
+    /// <summary>An event <paramref name="eventName"/> with <paramref name="args"/> for the sockets of <paramref name="nsp"/>.</summary>
+    public SocketIOBroadcastPacket(SocketIONamespace nsp, string eventName, object?[] args)
     {
-        _server = server;
-        Namespace = nsp;
+        ArgumentNullException.ThrowIfNull(nsp);
+        ArgumentNullException.ThrowIfNull(eventName);
+        ArgumentNullException.ThrowIfNull(args);
+        _server = nsp.Server;
+        Namespace = nsp.Name;
         EventName = eventName;
         Args = args;
     }
@@ -30,23 +36,32 @@ public sealed class SocketIOBroadcastPacket
     /// <summary>The arguments.</summary>
     public IReadOnlyList<object?> Args { get; }
 
-    /// <summary>The encoded packet (thread-safe; encoded at most once).</summary>
-    public IReadOnlyList<EngineMessage> Messages
+    /// <summary>The packet as Socket.IO text and attachments (thread-safe; encoded at most once).</summary>
+    public SocketIOEncodedPacket Encoded
     {
         get
         {
-            var messages = Volatile.Read(ref _messages);
-            if (messages is not null) return messages;
-            lock (_gate)
+            EnsureEncoded();
+            return _encoded;
+        }
+    }
+
+    /// <summary>The encoded packet as Engine.IO messages (thread-safe; encoded at most once).</summary>
+    public IReadOnlyList<EngineMessage> Messages => EnsureEncoded();
+
+    private EngineMessage[] EnsureEncoded()
+    {
+        var messages = Volatile.Read(ref _messages);
+        if (messages is not null) return messages;
+        lock (_gate)
+        {
+            if (_messages is null)
             {
-                if (_messages is null)
-                {
-                    var encoded = SocketIOPacketEncoder.EncodeEvent(Namespace, EventName, (object?[])Args, null, _server.Options.JsonSerializerOptions);
-                    Volatile.Write(ref _messages, SocketIOConnection.ToMessages(encoded));
-                    _server.CountEncode();
-                }
-                return _messages!;
+                _encoded = SocketIOPacketEncoder.EncodeEvent(Namespace, EventName, (object?[])Args, null, _server.Options.JsonSerializerOptions);
+                Volatile.Write(ref _messages, SocketIOConnection.ToMessages(_encoded));
+                _server.CountEncode();
             }
+            return _messages!;
         }
     }
 }
