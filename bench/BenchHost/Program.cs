@@ -5,7 +5,11 @@ using Realtime.SocketIO;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Logging.SetMinimumLevel(LogLevel.Warning); // logging must not skew the CPU figures
-builder.Services.AddSocketIO();
+var socketIO = builder.Services.AddSocketIO();
+// Optional: join a cluster through Redis (--Redis=127.0.0.1:6379), with the adapter's default options, so that a C#
+// and a Node server (node-server.js with @socket.io/redis-adapter) or two of each can be measured together.
+if (builder.Configuration["Redis"] is { Length: > 0 } redis)
+    socketIO.AddRedisAdapter(redis);
 // Optional (off by default, measured in ../README.md): run socket completions and Kestrel's pipe continuations on the
 // I/O thread instead of hopping to the thread pool. Only safe because no handler here ever blocks.
 if (builder.Configuration.GetValue<bool>("Bench:InlineScheduling"))
