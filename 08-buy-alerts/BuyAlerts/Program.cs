@@ -11,7 +11,8 @@ builder.UseDefaultPort(3000);                                                 //
 builder.Services.AddShopDatabase(builder.Configuration, builder.Environment); // connect(); (SQLite, not MongoDB)
 builder.Services.AddShopAuth(builder.Configuration, builder.Environment);     // JWT from the cookie or the header
 builder.Services.AddJsonBadRequests();
-builder.Services.AddSocketIO();                                               // const io = socketIo(http);
+builder.Services.AddSocketIO()                                                // const io = socketIo(http);
+    .AddRedisIfConfigured(builder.Configuration);                             // --Redis=host:port: io.adapter(createAdapter(pub, sub)), README "More than one server"
 builder.Services.AddSingleton<PurchaseAlerts>().AddSingleton<PageViewers>().AddSingleton<ShopSocket>();
 
 var app = builder.Build();
