@@ -1,76 +1,95 @@
+using Realtime.SocketIO;
+
 namespace BuyAlerts.Realtime;
 
 /// <summary>
 /// Which page each socket is looking at (<c>CHANGED_PAGE</c>), so everyone on a page can be told how many are there
-/// (<c>SAME_PAGE_VIEWER_COUNT</c>: "총 N명이 이 상품을 구경하고 있습니다!"). Thread-safe: sockets are handled in
-/// parallel, so a count is announced under the same lock that changed it, and the last announcement is always right.
+/// (<c>SAME_PAGE_VIEWER_COUNT</c>: "총 N명이 이 상품을 구경하고 있습니다!").
 /// </summary>
-public sealed class PageViewers
+/// <remarks>
+/// The viewers of a page are the sockets in its room (<c>page:/detail.html?goodsId=1</c>), and the count is asked of
+/// the rooms themselves: <c>io.In(room).FetchSocketsAsync()</c>. On one server that reads its own rooms; with the
+/// Redis adapter it asks every server of the cluster, so a viewer on the other instance is counted too (a count kept
+/// in a dictionary of this process would only know its own half). On one server the changes are made and announced
+/// one at a time, so the last announcement is always right. Across servers two changes at the same instant can be
+/// announced in either order, and a page may show a count one off until the next change.
+/// </remarks>
+public sealed class PageViewers(SocketIOServer io, ILogger<PageViewers> logger)
 {
     public const int MaxUrlLength = 200;
+    private const string RoomPrefix = "page:";
 
-    private readonly Lock _gate = new();
-    private readonly Dictionary<string, string> _pageBySocket = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, int> _countByPage = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _gate = new(1, 1);
 
     /// <summary>The room of a page's viewers.</summary>
-    public static string Room(string url) => "page:" + url;
+    public static string Room(string url) => RoomPrefix + url;
+
+    /// <summary>The page rooms among <paramref name="rooms"/> (a socket's rooms also hold its own id).</summary>
+    public static string[] PageRooms(IEnumerable<string> rooms) => [.. rooms.Where(r => r.StartsWith(RoomPrefix, StringComparison.Ordinal))];
 
     /// <summary>A page address as the pages send it (<c>/detail.html?goodsId=1</c>); anything else is ignored.</summary>
     public static bool IsPage(string? url) =>
         url is { Length: > 0 and <= MaxUrlLength } && url[0] == '/' && !url.Any(char.IsControl);
 
-    /// <summary>Moves a socket to <paramref name="url"/> and announces the new counts of the pages it left and entered.</summary>
-    public void Move(string socketId, string url, Action<string, int> announce)
+    /// <summary>Moves a socket into the room of <paramref name="url"/> and announces the counts of the pages it left and entered.</summary>
+    public async Task MoveAsync(SocketIOSocket socket, string url)
     {
-        lock (_gate)
+        var room = Room(url);
+        await _gate.WaitAsync();
+        try
         {
-            if (_pageBySocket.TryGetValue(socketId, out var old))
+            var left = PageRooms(socket.Rooms).Where(r => r != room).ToArray();
+            foreach (var old in left)
             {
-                if (old == url)
-                {
-                    announce(url, _countByPage[url]);
-                    return;
-                }
-                Decrement(old, announce);
+                socket.Leave(old);
             }
-            _pageBySocket[socketId] = url;
-            var count = _countByPage.GetValueOrDefault(url) + 1;
-            _countByPage[url] = count;
-            announce(url, count);
-        }
-    }
-
-    /// <summary>Forgets a disconnected socket and announces the count left on its page.</summary>
-    public void Leave(string socketId, Action<string, int> announce)
-    {
-        lock (_gate)
-        {
-            if (_pageBySocket.Remove(socketId, out var old))
+            socket.Join(room);
+            foreach (var old in left)
             {
-                Decrement(old, announce);
+                await AnnounceAsync(old);
+            }
+            await AnnounceAsync(room);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>After a socket has gone (and left its rooms): announces the counts left on <paramref name="rooms"/>.</summary>
+    public async Task LeftAsync(IReadOnlyList<string> rooms)
+    {
+        await _gate.WaitAsync();
+        try
+        {
+            foreach (var room in rooms)
+            {
+                await AnnounceAsync(room);
             }
         }
-    }
-
-    /// <summary>How many sockets are on <paramref name="url"/>.</summary>
-    public int CountOn(string url)
-    {
-        lock (_gate)
+        finally
         {
-            return _countByPage.GetValueOrDefault(url);
+            _gate.Release();
         }
     }
 
-    private void Decrement(string url, Action<string, int> announce)
+    /// <summary>How many sockets are on <paramref name="url"/>, on every server.</summary>
+    public async Task<int> CountOnAsync(string url) => (await io.In(Room(url)).FetchSocketsAsync()).Count;
+
+    private async Task AnnounceAsync(string room)
     {
-        var count = _countByPage[url] - 1;
-        if (count == 0)
+        try
         {
-            _countByPage.Remove(url); // nobody left to tell
-            return;
+            var count = (await io.In(room).FetchSocketsAsync()).Count;
+            if (count > 0) // nobody left to tell otherwise
+            {
+                io.To(room).Emit("SAME_PAGE_VIEWER_COUNT", count);
+            }
         }
-        _countByPage[url] = count;
-        announce(url, count);
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A count is a nicety: a failed one (the cluster unreachable, the app stopping) must not break the socket.
+            logger.LogWarning(e, "Counting the viewers of {Room} failed", room);
+        }
     }
 }

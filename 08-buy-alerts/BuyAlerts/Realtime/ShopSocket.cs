@@ -40,26 +40,22 @@ public sealed class ShopSocket(SocketIOServer io, PurchaseAlerts purchases, Page
         });
 
         // Optional part of the original shop: "총 N명이 이 상품을 구경하고 있습니다!" on the detail page.
-        socket.On<string?>("CHANGED_PAGE", url =>
+        // A page's viewers are its room; PageViewers counts the room on every server (see its remarks).
+        socket.On<string?>("CHANGED_PAGE", async (url, _) =>
         {
-            if (!PageViewers.IsPage(url))
+            if (PageViewers.IsPage(url))
             {
-                return;
+                await viewers.MoveAsync(socket, url!);
             }
-            foreach (var room in socket.Rooms.Where(r => r.StartsWith("page:", StringComparison.Ordinal)))
-            {
-                socket.Leave(room);
-            }
-            socket.Join(PageViewers.Room(url!));
-            viewers.Move(socket.Id, url!, AnnounceViewers);
         });
 
-        socket.On<string>("disconnect", _ =>
+        // "disconnecting" still sees the socket's rooms; by "disconnect" it has left them and can be counted out.
+        string[] pagesLeft = [];
+        socket.On<string>("disconnecting", _ => pagesLeft = PageViewers.PageRooms(socket.Rooms));
+        socket.On<string>("disconnect", reason =>
         {
-            viewers.Leave(socket.Id, AnnounceViewers);
+            _ = viewers.LeftAsync(pagesLeft);
             logger.LogInformation("{SocketId} 에 해당하는 유저가 연결을 종료하였습니다.", socket.Id);
         });
     }
-
-    private void AnnounceViewers(string page, int count) => io.To(PageViewers.Room(page)).Emit("SAME_PAGE_VIEWER_COUNT", count);
 }
