@@ -71,8 +71,19 @@ public static class ShopAuth
                 configuration["Jwt:DevelopmentSecretPath"] ?? "App_Data/dev-jwt-secret.txt");
             if (!File.Exists(path))
             {
+                // Written aside, then moved in without overwriting: two instances started together (README "More than
+                // one server") end up with the same secret, whichever wrote it first.
                 Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-                File.WriteAllText(path, Convert.ToBase64String(RandomNumberGenerator.GetBytes(48)));
+                var fresh = $"{path}.{Guid.NewGuid():N}.tmp";
+                File.WriteAllText(fresh, Convert.ToBase64String(RandomNumberGenerator.GetBytes(48)));
+                try
+                {
+                    File.Move(fresh, path, overwrite: false);
+                }
+                catch (IOException) when (File.Exists(path))
+                {
+                    File.Delete(fresh); // another instance was first: use its secret
+                }
             }
             secret = File.ReadAllText(path).Trim();
         }
