@@ -1,6 +1,8 @@
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -15,9 +17,11 @@ namespace Microsoft.Extensions.DependencyInjection
     public static class EngineIOServiceCollectionExtensions
     {
         /// <summary>
-        /// Registers the options, the <see cref="EngineIOServer"/> singleton, and a startup filter that puts
-        /// <c>UseWebSockets</c> (no keep-alive pings: Engine.IO has its own heartbeat) at the start of the pipeline.
-        /// Idempotent; each call's <paramref name="configure"/> is applied.
+        /// Registers the options, the <see cref="EngineIOServer"/> singleton, a startup filter that puts
+        /// <c>UseWebSockets</c> (no keep-alive pings: Engine.IO has its own heartbeat) at the start of the pipeline, and
+        /// <see cref="SheddingSocketTransportFactory"/> in place of Kestrel's default socket transport (so running out
+        /// of file descriptors refuses new connections instead of killing the process; a transport the app chose
+        /// itself is left alone). Idempotent; each call's <paramref name="configure"/> is applied.
         /// </summary>
         public static IServiceCollection AddEngineIO(this IServiceCollection services, Action<EngineIOServerOptions>? configure = null)
         {
@@ -29,7 +33,21 @@ namespace Microsoft.Extensions.DependencyInjection
                 sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance,
                 sp.GetService<TimeProvider>()));
             services.TryAddEnumerable(ServiceDescriptor.Transient<IStartupFilter, EngineIOStartupFilter>());
+            AddSheddingSocketTransport(services);
             return services;
+        }
+
+        /// <summary>
+        /// Kestrel binds with the last registered transport that can bind the endpoint. Add ours after Kestrel's own
+        /// socket transport (or before Kestrel registers it: Kestrel only adds its own when none is registered), but
+        /// never over a transport the app registered itself. To keep Kestrel's, register
+        /// <see cref="SocketTransportFactory"/> again after AddEngineIO/AddSocketIO.
+        /// </summary>
+        private static void AddSheddingSocketTransport(IServiceCollection services)
+        {
+            var current = services.LastOrDefault(d => d.ServiceType == typeof(IConnectionListenerFactory));
+            if (current is not null && current.ImplementationType != typeof(SocketTransportFactory)) return;
+            services.TryAddEnumerable(ServiceDescriptor.Singleton<IConnectionListenerFactory, SheddingSocketTransportFactory>());
         }
     }
 

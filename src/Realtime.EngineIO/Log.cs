@@ -47,4 +47,12 @@ internal static partial class Log
     [LoggerMessage(EventId = 10, EventName = "WriteBufferFull", Level = LogLevel.Warning,
         Message = "Engine.IO session {Sid}: more than {Limit} bytes wait for a client that does not read them; closing it")]
     public static partial void WriteBufferFull(ILogger logger, string sid, long limit);
+
+    [LoggerMessage(EventId = 11, EventName = "AcceptFailing", Level = LogLevel.Warning,
+        Message = "Cannot accept connections on {EndPoint}: {Error} (out of file descriptors?). Refusing new connections and serving the open ones until it passes")]
+    public static partial void AcceptFailing(ILogger logger, string endPoint, System.Net.Sockets.SocketError error);
+
+    [LoggerMessage(EventId = 12, EventName = "AcceptRecovered", Level = LogLevel.Information,
+        Message = "Accepting connections on {EndPoint} again; {Refused} were refused meanwhile")]
+    public static partial void AcceptRecovered(ILogger logger, string endPoint, long refused);
 }
