@@ -36,8 +36,10 @@ public sealed class RedisAdapterConnection : IAsyncDisposable
     /// <summary>The multiplexer, connected (or still trying, if Redis is down).</summary>
     public Task<IConnectionMultiplexer> GetAsync() => _connection.Value;
 
-    /// <summary>Raised when Redis is reachable again after an outage (adapters re-check their subscriptions).</summary>
-    public event Action? Restored;
+    private TaskCompletionSource _restored = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes the next time Redis is reachable again after an outage.</summary>
+    public Task WhenRestored() => Volatile.Read(ref _restored).Task;
 
     private async Task<IConnectionMultiplexer> ConnectAsync()
     {
@@ -56,7 +58,7 @@ public sealed class RedisAdapterConnection : IAsyncDisposable
         {
             if (!multiplexer.IsConnected || Interlocked.Exchange(ref _down, 0) == 0) return;
             Log.Restored(_logger, Describe(e.EndPoint));
-            Restored?.Invoke();
+            Interlocked.Exchange(ref _restored, new(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
         };
         if (multiplexer.IsConnected) Log.Connected(_logger, string.Join(", ", multiplexer.GetEndPoints().Select(Describe)), Options.Key);
         else if (Interlocked.Exchange(ref _down, 1) == 0) Log.Lost(_logger, configuration.ToString(includePassword: false), "not reachable at start-up");

@@ -33,8 +33,7 @@ public sealed class RedisSocketIOAdapter : InMemorySocketIOAdapter
     private readonly string _channel, _requestChannel, _responseChannel, _specificResponseChannel;
     private readonly ConcurrentDictionary<string, PendingRequest> _requests = new(StringComparer.Ordinal);
     private readonly List<ChannelMessageQueue> _queues = [];
-    private readonly Lock _subscribeGate = new();
-    private Task _subscribed;
+    private readonly TaskCompletionSource _subscribed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>The adapter of <paramref name="nsp"/>; starts subscribing at once.</summary>
     public RedisSocketIOAdapter(SocketIONamespace nsp, RedisAdapterConnection connection, TimeProvider? timeProvider = null) : base(nsp)
@@ -48,15 +47,14 @@ public sealed class RedisSocketIOAdapter : InMemorySocketIOAdapter
         _requestChannel = $"{_options.Key}-request#{nsp.Name}#";
         _responseChannel = $"{_options.Key}-response#{nsp.Name}#";
         _specificResponseChannel = $"{_responseChannel}{Uid}#";
-        _subscribed = SubscribeAsync();
-        _connection.Restored += () => { if (_subscribed.IsFaulted) _subscribed = SubscribeAsync(); };
+        _ = SubscribeUntilDoneAsync();
     }
 
     /// <summary>This server's id in the cluster for this namespace (six characters, as Node's <c>uid2(6)</c>).</summary>
     public string Uid { get; }
 
-    /// <summary>Completes when this adapter listens to the cluster (its channels are subscribed).</summary>
-    public Task Subscribed => _subscribed;
+    /// <summary>Completes when this adapter listens to the cluster (its channels are subscribed; later, if Redis was down).</summary>
+    public Task Subscribed => _subscribed.Task;
 
     // ---- broadcasts ----
 
@@ -482,48 +480,64 @@ public sealed class RedisSocketIOAdapter : InMemorySocketIOAdapter
         return false;
     }
 
+    /// <summary>
+    /// Subscribes to the cluster's channels; while Redis is unreachable, tries again each time it comes back (and every
+    /// few seconds, in case a try failed for another reason). Once subscribed, StackExchange.Redis restores the
+    /// subscriptions after each reconnection by itself.
+    /// </summary>
+    private async Task SubscribeUntilDoneAsync()
+    {
+        while (true)
+        {
+            var restored = _connection.WhenRestored(); // taken before the try, so a return during it is not missed
+            try
+            {
+                await SubscribeAsync().ConfigureAwait(false);
+                _subscribed.TrySetResult();
+                return;
+            }
+            catch (Exception e) when (e is RedisException or TimeoutException)
+            {
+                Log.SubscribeFailed(_logger, Namespace.Name, e.Message);
+            }
+            await Task.WhenAny(restored, Task.Delay(TimeSpan.FromSeconds(5), _time)).ConfigureAwait(false);
+        }
+    }
+
     private async Task SubscribeAsync()
     {
-        try
+        var redis = await _connection.GetAsync().ConfigureAwait(false);
+        var subscriber = redis.GetSubscriber();
+        foreach (var queue in _queues) await queue.UnsubscribeAsync().ConfigureAwait(false); // what a failed try left
+        _queues.Clear();
+        // The broadcast pattern first: once the request channel counts this server (NUMSUB), it hears broadcasts too.
+        // Each channel's queue hands its messages over one at a time, in the order they were published.
+        var broadcasts = await subscriber.SubscribeAsync(RedisChannel.Pattern(_channel + "*")).ConfigureAwait(false);
+        _queues.Add(broadcasts);
+        broadcasts.OnMessage(m => Guard(m, OnBroadcast));
+        var responses = await subscriber.SubscribeAsync(RedisChannel.Literal(_responseChannel)).ConfigureAwait(false);
+        _queues.Add(responses);
+        responses.OnMessage(m => Guard(m, OnResponse));
+        var specific = await subscriber.SubscribeAsync(RedisChannel.Literal(_specificResponseChannel)).ConfigureAwait(false);
+        _queues.Add(specific);
+        specific.OnMessage(m => Guard(m, OnResponse));
+        var requests = await subscriber.SubscribeAsync(RedisChannel.Literal(_requestChannel)).ConfigureAwait(false);
+        _queues.Add(requests);
+        requests.OnMessage(async m =>
         {
-            var redis = await _connection.GetAsync().ConfigureAwait(false);
-            var subscriber = redis.GetSubscriber();
-            lock (_subscribeGate)
+            try
             {
-                foreach (var queue in _queues) queue.Unsubscribe();
-                _queues.Clear();
+                await OnRequestAsync(m).ConfigureAwait(false);
             }
-            // The broadcast pattern first: once the request channel counts this server (NUMSUB), it hears broadcasts too.
-            // Each channel's queue hands its messages over one at a time, in the order they were published.
-            var broadcasts = await subscriber.SubscribeAsync(RedisChannel.Pattern(_channel + "*")).ConfigureAwait(false);
-            broadcasts.OnMessage(m => Guard(m, OnBroadcast));
-            var responses = await subscriber.SubscribeAsync(RedisChannel.Literal(_responseChannel)).ConfigureAwait(false);
-            responses.OnMessage(m => Guard(m, OnResponse));
-            var specific = await subscriber.SubscribeAsync(RedisChannel.Literal(_specificResponseChannel)).ConfigureAwait(false);
-            specific.OnMessage(m => Guard(m, OnResponse));
-            var requests = await subscriber.SubscribeAsync(RedisChannel.Literal(_requestChannel)).ConfigureAwait(false);
-            requests.OnMessage(async m =>
+            catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or KeyNotFoundException)
             {
-                try
-                {
-                    await OnRequestAsync(m).ConfigureAwait(false);
-                }
-                catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException)
-                {
-                    Log.Malformed(_logger, Namespace.Name, m.Channel.ToString(), e.Message);
-                }
-                catch (Exception e)
-                {
-                    Log.MessageFailed(_logger, e, Namespace.Name, m.Channel.ToString());
-                }
-            });
-            lock (_subscribeGate) _queues.AddRange([broadcasts, responses, specific, requests]);
-        }
-        catch (Exception e) when (e is RedisException or TimeoutException)
-        {
-            Log.SubscribeFailed(_logger, Namespace.Name, e.Message);
-            throw;
-        }
+                Log.Malformed(_logger, Namespace.Name, m.Channel.ToString(), e.Message);
+            }
+            catch (Exception e)
+            {
+                Log.MessageFailed(_logger, e, Namespace.Name, m.Channel.ToString());
+            }
+        });
     }
 
     private void Guard(ChannelMessage message, Action<ChannelMessage> handle)

@@ -32,7 +32,9 @@ public sealed class CSharpNode : IAsyncDisposable
     /// <summary>The main namespace's adapter.</summary>
     public RedisSocketIOAdapter Adapter => (RedisSocketIOAdapter)IO.Sockets.Adapter;
 
-    public static async Task<CSharpNode> StartAsync(RedisServer redis, string name, Action<RedisAdapterOptions>? options = null, Action<SocketIOServer>? configure = null)
+    /// <summary>Starts a node; unless told otherwise, returns once its adapter listens to the cluster.</summary>
+    public static async Task<CSharpNode> StartAsync(RedisServer redis, string name, Action<RedisAdapterOptions>? options = null,
+        Action<SocketIOServer>? configure = null, bool waitForCluster = true)
     {
         var log = new Transcript();
         var builder = LocalKestrel.CreateBuilder(log);
@@ -52,7 +54,7 @@ public sealed class CSharpNode : IAsyncDisposable
         });
         configure?.Invoke(io);
         var node = new CSharpNode(app, io, await LocalKestrel.StartAsync(app), log);
-        await Wait.For(node.Adapter.Subscribed, $"{name} to subscribe to the cluster's channels");
+        if (waitForCluster) await Wait.For(node.Adapter.Subscribed, $"{name} to subscribe to the cluster's channels");
         return node;
     }
 
