@@ -73,10 +73,10 @@ public sealed class RedisAdapterConnection : IAsyncDisposable
         _ => endPoint.ToString() ?? "?",
     };
 
-    /// <inheritdoc />
+    /// <summary>Closes the connection, unless it came from <see cref="RedisAdapterOptions.ConnectionFactory"/> (its owner closes it).</summary>
     public async ValueTask DisposeAsync()
     {
-        if (_connection.IsValueCreated && _connection.Value.IsCompletedSuccessfully)
+        if (Options.ConnectionFactory is null && _connection.IsValueCreated && _connection.Value.IsCompletedSuccessfully)
             await _connection.Value.Result.DisposeAsync().ConfigureAwait(false);
     }
 }

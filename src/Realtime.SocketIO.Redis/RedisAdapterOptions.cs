@@ -15,7 +15,10 @@ public sealed class RedisAdapterOptions
     /// </summary>
     public ConfigurationOptions Configuration { get; set; } = new();
 
-    /// <summary>Makes the connection yourself instead (e.g. to share one multiplexer with the rest of the app).</summary>
+    /// <summary>
+    /// Makes the connection yourself instead (e.g. to share one multiplexer with the rest of the app); it is given the
+    /// adapter's configuration and stays yours to close.
+    /// </summary>
     public Func<ConfigurationOptions, Task<IConnectionMultiplexer>>? ConnectionFactory { get; set; }
 
     /// <summary>The prefix of every channel (Node: <c>key</c>, default <c>socket.io</c>).</summary>
