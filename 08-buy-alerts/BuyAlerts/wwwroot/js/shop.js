@@ -98,7 +98,10 @@ function connectSocket(user) {
   }
   // Same origin as the page: the browser sends the "authorization" cookie with the handshake, and the server
   // takes the buyer's nickname from it.
-  socket = io();
+  // Long-polling first, then an upgrade to a WebSocket (the default). To try WebSocket only, run
+  // localStorage.setItem("socket.io transports", "websocket") in the devtools console and reload (removeItem to undo).
+  const transports = localStorage.getItem("socket.io transports");
+  socket = io(transports ? { transports: transports.split(",") } : {});
   socket.on("connect", () => {
     socket.emit("CHANGED_PAGE", `${location.pathname}${location.search}`);
   });
