@@ -74,6 +74,29 @@ function procCpuMs(pid) {
     return ((Number(f[11]) + Number(f[12])) * 1000) / CLK_TCK;
   } catch (e) { return null; }
 }
+// CPU of each thread of a process, summed by thread name (/proc/<pid>/task/*/comm): shows e.g. the .NET JIT's
+// background tier-up thread (".NET Tiered Com") or V8's workers apart from the threads that do the I/O.
+function threadCpuMs(pid) {
+  if (!pid) return null;
+  const out = {};
+  try {
+    for (const t of fs.readdirSync(`/proc/${pid}/task`)) {
+      try {
+        const s = fs.readFileSync(`/proc/${pid}/task/${t}/stat`, 'utf8');
+        const name = s.slice(s.indexOf('(') + 1, s.lastIndexOf(')'));
+        const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
+        out[name] = (out[name] || 0) + ((Number(f[11]) + Number(f[12])) * 1000) / CLK_TCK;
+      } catch (e) { /* thread gone */ }
+    }
+  } catch (e) { return null; }
+  return out;
+}
+function threadDelta(t0, t1) {
+  if (!t0 || !t1) return null;
+  const d = {};
+  for (const k of Object.keys(t1)) { const v = t1[k] - (t0[k] || 0); if (v > 0) d[k] = round(v, 1); }
+  return d; // threads that ended inside the window are not counted
+}
 function machineCpuMs() {
   try {
     const f = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
@@ -87,12 +110,14 @@ function cpuWindow() {
   const t0 = performance.now();
   const lg0 = process.cpuUsage();
   const a0 = procCpuMs(PID_A), b0 = procCpuMs(PID_B), r0 = procCpuMs(PID_R);
+  const ta0 = threadCpuMs(PID_A), tb0 = threadCpuMs(PID_B);
   const m0 = machineCpuMs();
   return () => {
     const wallMs = performance.now() - t0;
     const lg = process.cpuUsage(lg0);
     const lgMs = (lg.user + lg.system) / 1000;
     const a1 = procCpuMs(PID_A), b1 = procCpuMs(PID_B), r1 = procCpuMs(PID_R);
+    const ta1 = threadCpuMs(PID_A), tb1 = threadCpuMs(PID_B);
     const m1 = machineCpuMs();
     const d = (x0, x1) => (x0 === null || x1 === null ? null : x1 - x0);
     const aMs = d(a0, a1), bMs = d(b0, b1), rMs = d(r0, r1);
@@ -108,6 +133,7 @@ function cpuWindow() {
       server_cpu_ms: aMs === null || bMs === null ? null : round(aMs + bMs, 1),
       server_cpu_pct: aMs === null || bMs === null ? null : pct(aMs + bMs),
       redis_cpu_ms: rMs, redis_cpu_pct: pct(rMs),
+      server_a_threads_ms: threadDelta(ta0, ta1), server_b_threads_ms: threadDelta(tb0, tb1),
       machine_busy_pct: pct(busyMs),
       other_cpu_pct: pct(otherMs),
       irq_cpu_pct: pct(irqMs),

@@ -14,7 +14,10 @@
 #            (built first with `dotnet build bench/BenchHost -c Release` unless BUILD=0)
 #
 # Settings (environment, defaults in brackets):
-#   RUNS [3]  KINDS ["node csharp"]  SCENARIOS ["fanout2-max fanout2-rate"]
+#   RUNS [3]  KINDS ["node csharp"]  SCENARIOS ["fanout2-max fanout2-max-warm fanout2-rate"]
+#             fanout2-max: burst after WARMUP_K warm-up messages (the harness's 10); fanout2-max-warm: the same burst
+#             after WARMUP_LONG [300] warm-up messages (the servers' JITs have compiled the Redis path by then);
+#             fanout2-rate: FANOUT_RATE msg/s after WARMUP_K
 #   FANOUT_N [500] receivers (half on each server)   FANOUT_K [200] messages   FANOUT_RATE [100] msg/s (fanout2-rate)
 #   FANOUT_SIZE [32]  WARMUP_K [10] warm-up messages
 #   PIN [0]   1 = both servers on CPU 0, load generator and redis on CPU 1 (taskset)
@@ -31,9 +34,9 @@ cd "$HERE"
 
 RUNS=${RUNS:-3}
 KINDS=${KINDS:-"node csharp"}
-SCENARIOS=${SCENARIOS:-"fanout2-max fanout2-rate"}
+SCENARIOS=${SCENARIOS:-"fanout2-max fanout2-max-warm fanout2-rate"}
 FANOUT_N=${FANOUT_N:-500}; FANOUT_K=${FANOUT_K:-200}; FANOUT_RATE=${FANOUT_RATE:-100}; FANOUT_SIZE=${FANOUT_SIZE:-32}
-WARMUP_K=${WARMUP_K:-10}
+WARMUP_K=${WARMUP_K:-10}; WARMUP_LONG=${WARMUP_LONG:-300}
 PIN=${PIN:-0}
 QUIET_WAIT=${QUIET_WAIT:-60}; QUIET_PCT=${QUIET_PCT:-15}
 NOISY_PCT=${NOISY_PCT:-25}; RETRIES=${RETRIES:-2}
@@ -169,15 +172,16 @@ mark_last_noisy() {
 }
 
 run_fanout() { # $1 key $2 kind $3 round
-  local key=$1 kind=$2 round=$3 rate
+  local key=$1 kind=$2 round=$3 rate warm=$WARMUP_K
   case "$key" in
     fanout2-max)  rate=0 ;;
+    fanout2-max-warm) rate=0; warm=$WARMUP_LONG ;;
     fanout2-rate) rate=$FANOUT_RATE ;;
     *) echo "unknown scenario $key" >&2; return 1 ;;
   esac
   "${LG_PREFIX[@]}" timeout -k 5 200 node "$HERE/fanout2.js" --url-a "http://127.0.0.1:$PA" --url-b "http://127.0.0.1:$PB" \
     --pid-a "$MA" --pid-b "$MB" --redis-pid "$REDIS_MPID" --clients "$FANOUT_N" --messages "$FANOUT_K" --rate "$rate" \
-    --size "$FANOUT_SIZE" --warmup-msgs "$WARMUP_K" --label "$kind" --round "$round" --key "$key" \
+    --size "$FANOUT_SIZE" --warmup-msgs "$warm" --label "$kind" --round "$round" --key "$key" \
     --json-out "$RESULTS" --timeout 120 | grep -v '^RESULT ' | sed 's/^/  /'
 }
 

@@ -22,6 +22,13 @@ const labels = [...new Set(rows.map((r) => r.label || '?'))];
 const keys = [...new Set(rows.map((r) => r.key))];
 
 const us = (ms, n) => (ms === null || ms === undefined || !n ? null : (ms * 1000) / n);
+// CPU of the .NET background tier-up JIT thread (".NET Tiered Com") per delivery on that server; null for Node
+const jit = (threads, n) => {
+  if (!threads || !n) return null;
+  const ks = Object.keys(threads);
+  if (!ks.some((k) => k.startsWith('.NET'))) return null;
+  return us(ks.filter((k) => k.startsWith('.NET Tiered')).reduce((a, k) => a + threads[k], 0), n);
+};
 const spec = [
   ['delivered msgs/s', (r) => r.delivered_per_s, 0],
   ['target / actual send rate (msg/s)', (r) => r.actual_send_rate, 0, (r) => r.target_rate],
@@ -31,6 +38,7 @@ const spec = [
   ['**server CPU per delivery, A+B (us)**', (r) => us(r.server_cpu_ms, r.received), 2],
   ['  server A CPU per delivery on A (us)', (r) => us(r.server_a_cpu_ms, r.received_a), 2],
   ['  server B CPU per delivery on B (us)', (r) => us(r.server_b_cpu_ms, r.received_b), 2],
+  ['  of which .NET JIT tier-up thread, A / B (us)', (r) => jit(r.server_a_threads_ms, r.received_a), 2, null, (r) => jit(r.server_b_threads_ms, r.received_b)],
   ['redis CPU over the window (ms, 10 ms ticks)', (r) => r.redis_cpu_ms, 0],
   ['lost (expected - received)', (r) => r.lost, 0],
   ['  lost on A / on B', (r) => r.lost_a, 0, null, (r) => r.lost_b],
@@ -65,7 +73,7 @@ out.push(['metric', ...labels.map((l) => `${l} (median of ${new Set(rows.filter(
 for (const key of keys) {
   const base = rows.find((r) => r.key === key && !r.error);
   let title = key;
-  if (base) title += ` [${base.clients_a}+${base.clients_b} receivers on A+B x ${base.messages} msgs @ ${base.target_rate}/s, sender on A]`;
+  if (base) title += ` [${base.clients_a}+${base.clients_b} receivers on A+B x ${base.messages} msgs @ ${base.target_rate}/s, sender on A, ${base.warmup_msgs} warm-up msgs]`;
   out.push([`== ${title}`, ...labels.map(() => '')]);
   for (const [name, fn, d, extra, second] of spec) {
     out.push([name, ...labels.map((l) => {
