@@ -87,6 +87,7 @@ public sealed class ClusterInTheBrowserTests(BrowserFixture browser) : IClassFix
             Assert.Contains(watcherSeen, r => r.Url.Contains("transport=polling", StringComparison.Ordinal) && r.Url.Contains("sid=", StringComparison.Ordinal));
             Assert.All(polling, r => Assert.Equal(200, r.Status)); // never 400 "Session ID unknown"
         }
+        Assert.Empty(_cluster.Problems);
         Assert.Equal(0, buyer.Console.Count(l => l.StartsWith("[pageerror]", StringComparison.Ordinal)));
         Assert.Equal(0, watcher.Console.Count(l => l.StartsWith("[pageerror]", StringComparison.Ordinal)));
     }

@@ -91,5 +91,6 @@ public sealed class ClusterSocketTests
         int[] Counts(SocketClients clients, string name) => [.. clients.EventsOf(name, "SAME_PAGE_VIEWER_COUNT").Select(c => c.GetInt32())];
         Assert.Equal([1, 2, 1, 2, 1], Counts(onA, "민수"));
         Assert.Equal([2, 1, 2], Counts(onB, "지수"));
+        Assert.Empty(cluster.Problems); // every count was asked of both instances and answered
     }
 }

@@ -54,6 +54,10 @@ public sealed class ShopCluster : IAsyncDisposable
     /// <summary>Whether the socket <paramref name="socketId"/> is connected to this instance (not to another one).</summary>
     public static bool HasLocalSocket(ShopServer shop, string socketId) => IO(shop).Sockets.Sockets.ContainsKey(socketId);
 
+    /// <summary>The warnings and errors either instance logged (a failed viewer count, a lost Redis, ...).</summary>
+    public IReadOnlyList<string> Problems =>
+        [.. A.Log.Lines.Concat(B.Log.Lines).Where(l => l.Contains("warn: ", StringComparison.Ordinal) || l.Contains("error: ", StringComparison.Ordinal))];
+
     public async ValueTask DisposeAsync()
     {
         await Nginx.DisposeAsync();
