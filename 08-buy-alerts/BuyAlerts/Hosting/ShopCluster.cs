@@ -7,7 +7,7 @@ public static class ShopCluster
     public const string RedisKey = "Redis";
 
     /// <summary>
-    /// The post's <c>io.adapter(createAdapter(pubClient, subClient))</c>, when <c>Redis</c> is configured: every
+    /// Node's <c>io.adapter(createAdapter(pubClient, subClient))</c> (not in the post, which runs one process), when <c>Redis</c> is configured: every
     /// <c>io.Emit</c> (and every room broadcast, and every <c>FetchSocketsAsync</c>) goes through Redis to the other
     /// servers, which hand it to their own sockets. Without it, nothing changes: one process, rooms in memory.
     /// </summary>
