@@ -24,6 +24,8 @@
 #   QUIET_WAIT [60] QUIET_PCT [15] NOISY_PCT [25] RETRIES [2]   the harness's noise guard (see its README): wait up to
 #             QUIET_WAIT s for the machine to be quiet before each scenario; a scenario during which other processes
 #             used > NOISY_PCT % of a core is marked noisy (kept in the JSON, left out of the summary) and re-run
+#   BUDGET [1200]  seconds: past it, no more quiet waits and no retries (a full run stays near ~20 min on a busy
+#             machine; each attempt takes ~15-25 s)
 #   BUILD [1]  OUT [bench/cluster/results/<date>-<time>]
 # Ports: servers on the first free pair of 13200..13289, Redis on the first free of 13290..13299.
 # Every wait is bounded; every process started here is stopped by its PID (process group) on exit.
@@ -40,7 +42,7 @@ WARMUP_K=${WARMUP_K:-10}; WARMUP_LONG=${WARMUP_LONG:-300}
 PIN=${PIN:-0}
 QUIET_WAIT=${QUIET_WAIT:-60}; QUIET_PCT=${QUIET_PCT:-15}
 NOISY_PCT=${NOISY_PCT:-25}; RETRIES=${RETRIES:-2}
-BUILD=${BUILD:-1}
+BUILD=${BUILD:-1}; BUDGET=${BUDGET:-1200}
 OUT=${OUT:-$HERE/results/$(date +%Y%m%d-%H%M%S)}
 DLL="$REPO/bench/BenchHost/bin/Release/net10.0/BenchHost.dll"
 
@@ -150,8 +152,10 @@ busy_pct_2s() {
     bt=0; for(i=2;i<=9;i++){bt+=y[i]-x[i]}; idle=(y[5]-x[5])+(y[6]-x[6]);
     if (bt>0) printf "%d", nc*100*(bt-idle)/bt; else print 0}'
 }
+over_budget() { [ "$SECONDS" -ge "$BUDGET" ]; }
 wait_quiet() {
   [ "$QUIET_WAIT" -gt 0 ] || return 0
+  over_budget && return 0
   local t0=$SECONDS b
   while :; do
     b=$(busy_pct_2s)
@@ -201,6 +205,7 @@ for round in $(seq 1 "$RUNS"); do
         other=$(last_other_pct)
         [ "$other" -le "$NOISY_PCT" ] && break
         [ "$attempt" -ge "$RETRIES" ] && { echo "  [noisy: other load ${other}% of a core; kept, no retries left]"; break; }
+        over_budget && { echo "  [noisy: other load ${other}% of a core; kept, time budget of ${BUDGET}s used up]"; break; }
         echo "  [noisy: other load ${other}% of a core > ${NOISY_PCT}%; discarding and retrying]"
         mark_last_noisy
       done
