@@ -1,15 +1,18 @@
 using System.Runtime.CompilerServices;
 using System.Text;
 
+[assembly: InternalsVisibleTo("Realtime.Testing.Tests")]
+
 namespace Realtime.Testing;
 
 /// <summary>
-/// Snapshot testing in the conventions of Verify (which cannot be restored here): the expected text lives in
+/// Snapshot testing in the conventions of Verify (whose core package cannot be restored here): the expected text lives in
 /// <c>&lt;Class&gt;.&lt;Method&gt;.verified.txt</c> beside the test file; on a mismatch the actual text is written to
 /// <c>.received.txt</c> and the failure message carries a line diff.
 /// <list type="bullet">
 /// <item><c>ACCEPT_SNAPSHOTS=1</c> accepts: the received text becomes the verified file.</item>
-/// <item>A missing verified file is created from the received text on a developer machine, and fails when <c>CI</c> is set.</item>
+/// <item>A missing verified file fails the test (locally as in CI) and writes the received file: nothing is accepted
+/// without being read (Verify's first-run rule).</item>
 /// </list>
 /// </summary>
 public static class Snapshot
@@ -23,32 +26,36 @@ public static class Snapshot
         [CallerFilePath] string sourceFile = "",
         [CallerMemberName] string method = "")
     {
-        var text = Normalize((scrubber ?? Scrubber.Default()).Scrub(actual));
+        var text = (scrubber ?? Scrubber.Default()).Scrub(actual);
         var directory = Path.GetDirectoryName(sourceFile)
             ?? throw new InvalidOperationException("The caller's source path is unknown; cannot place the snapshot.");
         var stem = $"{Path.GetFileNameWithoutExtension(sourceFile)}.{method}{(name is null ? "" : "_" + name)}";
         var verifiedPath = Path.Combine(directory, stem + ".verified.txt");
-        var receivedPath = Path.Combine(directory, stem + ".received.txt");
 
-        if (IsSet("ACCEPT_SNAPSHOTS"))
+        Compare(text, verifiedPath, accept: IsSet("ACCEPT_SNAPSHOTS"));
+    }
+
+    /// <summary>The rules, apart from where the files are and how acceptance is asked for (tested on their own).</summary>
+    internal static void Compare(string text, string verifiedPath, bool accept)
+    {
+        text = Normalize(text);
+        var receivedPath = verifiedPath[..^".verified.txt".Length] + ".received.txt";
+        if (accept)
         {
             File.WriteAllText(verifiedPath, text, Utf8NoBom);
             File.Delete(receivedPath);
             return;
         }
 
+        // Verify's first-run rule, on every machine: a new test has no verified file yet, so it fails and leaves its
+        // text in the received file. Read it; if it is what the test should record, accept it (rename the file, or
+        // rerun with ACCEPT_SNAPSHOTS=1) and commit it. A deleted verified file fails the same way.
         if (!File.Exists(verifiedPath))
         {
-            if (IsSet("CI"))
-            {
-                File.WriteAllText(receivedPath, text, Utf8NoBom);
-                throw new SnapshotMismatchException(
-                    $"No verified snapshot {Path.GetFileName(verifiedPath)} (CI is set, so it is not created). " +
-                    $"Run the test locally, read {Path.GetFileName(receivedPath)}, and commit it as the verified file.\n\n{text}");
-            }
-            File.WriteAllText(verifiedPath, text, Utf8NoBom);
-            File.Delete(receivedPath);
-            return;
+            File.WriteAllText(receivedPath, text, Utf8NoBom);
+            throw new SnapshotMismatchException(
+                $"No verified snapshot {Path.GetFileName(verifiedPath)}. Received text written to {Path.GetFileName(receivedPath)}; " +
+                "read it, and if it is right, rename it to .verified.txt (or rerun with ACCEPT_SNAPSHOTS=1) and commit it.\n\n" + text);
         }
 
         var expected = Normalize(File.ReadAllText(verifiedPath));
