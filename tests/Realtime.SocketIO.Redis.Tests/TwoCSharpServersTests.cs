@@ -118,6 +118,24 @@ public sealed class TwoCSharpServersTests
         Assert.Equal("pong from B (A)", Assert.Single(answers).GetString());
     }
 
+    [Fact]
+    public async Task Each_namespace_is_its_own_cluster_channel()
+    {
+        await using var redis = await RedisServer.StartNewAsync();
+        await using var a = await CSharpNode.StartAsync(redis, "A", configure: io => io.Of("/goods"));
+        await using var b = await CSharpNode.StartAsync(redis, "B", configure: io => io.Of("/goods"));
+        await Wait.For(((RedisSocketIOAdapter)b.IO.Of("/goods").Adapter).Subscribed, "B's /goods adapter to subscribe");
+        await using var goodsOnB = await NodePeer.ConnectAsync(new Uri(b.Address, "goods"));
+        await using var mainOnB = await NodePeer.ConnectAsync(b.Address);
+
+        a.IO.Of("/goods").Emit("stock", new { goods = "라떼", left = 3 });
+        await goodsOnB.WaitForEvent("stock");
+        Assert.Equal("""[{"goods":"라떼","left":3}]""", goodsOnB.Received("stock")[0].GetRawText());
+        a.IO.Emit("marker");                                                 // the main namespace's, sent after
+        await mainOnB.WaitForEvent("marker");
+        Assert.Empty(mainOnB.Received("stock"));
+    }
+
     /// <summary>Re-checks a condition each time until it holds (for state with no event of its own).</summary>
     internal static async Task WaitUntilAsync(Func<Task<bool>> condition)
     {
