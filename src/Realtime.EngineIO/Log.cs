@@ -55,4 +55,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 12, EventName = "AcceptRecovered", Level = LogLevel.Information,
         Message = "Accepting connections on {EndPoint} again; {Refused} were refused meanwhile")]
     public static partial void AcceptRecovered(ILogger logger, string endPoint, long refused);
+
+    [LoggerMessage(EventId = 13, EventName = "PostBodyIncomplete", Level = LogLevel.Debug,
+        Message = "Engine.IO session {Sid}: a polling POST's body did not arrive whole ({Received} of {Declared} bytes: {Error}); its packets are dropped, answered {Status}")]
+    public static partial void PostBodyIncomplete(ILogger logger, string sid, int received, long? declared, int status, string error);
 }

@@ -1,7 +1,5 @@
-using System.Diagnostics;
 using System.Net.WebSockets;
 using System.Text;
-using System.Text.RegularExpressions;
 using Xunit.Abstractions;
 
 namespace Realtime.EngineIO.Tests;
@@ -11,7 +9,7 @@ namespace Realtime.EngineIO.Tests;
 /// (as Node does), instead of spinning on the failed accept until the runtime dies of "Out of memory.". The
 /// conformance host runs as a child process with a low open-files limit (<c>ulimit -n</c>), so only it is starved.
 /// </summary>
-public sealed partial class FileDescriptorLimitTests(ITestOutputHelper output)
+public sealed class FileDescriptorLimitTests(ITestOutputHelper output)
 {
     /// <summary>
     /// The child's limit. .NET holds about 200 descriptors once warm (two per loaded assembly), so about 200 are left
@@ -27,7 +25,7 @@ public sealed partial class FileDescriptorLimitTests(ITestOutputHelper output)
     {
         if (!OperatingSystem.IsLinux()) return; // ulimit and /proc: the limit being tested is a Unix one
 
-        await using var child = await ChildServer.StartAsync(OpenFilesLimit);
+        await using var child = await ChildServer.StartAsync(openFilesLimit: OpenFilesLimit);
         var clients = new List<ClientWebSocket>();
         try
         {
@@ -144,96 +142,5 @@ public sealed partial class FileDescriptorLimitTests(ITestOutputHelper output)
             text.Append(Encoding.UTF8.GetString(buffer, 0, result.Count));
             if (result.EndOfMessage) return text.ToString();
         }
-    }
-
-    /// <summary>
-    /// The conformance host (its build beside this test's) as a child process under <c>ulimit -n</c>, on a free port,
-    /// with a one-minute heartbeat (the clients here do not answer pings). Its log lines land in <see cref="Log"/>;
-    /// disposing kills it by its process id.
-    /// </summary>
-    private sealed partial class ChildServer : IAsyncDisposable
-    {
-        private readonly Process _process;
-
-        private ChildServer(Process process) => _process = process;
-
-        public Transcript Log { get; } = new();
-        public int Port { get; private set; }
-        public bool HasExited => _process.HasExited;
-        public string Output => string.Join('\n', Log.Lines.TakeLast(20));
-
-        public static async Task<ChildServer> StartAsync(int openFilesLimit)
-        {
-            var host = Path.Combine(AppContext.BaseDirectory, "ConformanceHost.dll");
-            var start = new ProcessStartInfo("bash")
-            {
-                WorkingDirectory = AppContext.BaseDirectory,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            // exec: the shell becomes the server, so the process id we hold is the server's.
-            start.ArgumentList.Add("-c");
-            start.ArgumentList.Add($"ulimit -n {openFilesLimit} && exec dotnet \"$0\" \"$@\"");
-            start.ArgumentList.Add(host);
-            foreach (var arg in new[]
-            {
-                "--urls", "http://127.0.0.1:0",
-                "--EngineIO:PingIntervalMs=60000", "--EngineIO:PingTimeoutMs=60000",
-                "--Logging:LogLevel:Default=Warning",
-                "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Information",
-                "--Logging:LogLevel:Realtime.EngineIO.SheddingSocketTransportFactory=Information",
-                "--Logging:Console:FormatterName=simple", "--Logging:Console:FormatterOptions:SingleLine=true",
-            })
-            {
-                start.ArgumentList.Add(arg);
-            }
-            start.Environment["DOTNET_ENVIRONMENT"] = "Production";
-            var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the conformance host");
-            var child = new ChildServer(process);
-            process.OutputDataReceived += (_, e) => { if (e.Data is not null) child.Log.Add(e.Data); };
-            process.ErrorDataReceived += (_, e) => { if (e.Data is not null) child.Log.Add("[stderr] " + e.Data); };
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-            try
-            {
-                await child.Log.WaitFor(l => ListeningOn().IsMatch(l), what: "the child server to listen");
-                child.Port = int.Parse(child.Log.Lines.Select(l => ListeningOn().Match(l)).First(m => m.Success).Groups[1].Value);
-                return child;
-            }
-            catch
-            {
-                await child.DisposeAsync();
-                throw;
-            }
-        }
-
-        /// <summary>The child's resident memory (VmRSS), in kB; fails the test if the child is gone (or a zombie).</summary>
-        public long ResidentKilobytes()
-        {
-            string? line = null;
-            try
-            {
-                line = File.ReadLines($"/proc/{_process.Id}/status").FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
-            }
-            catch (IOException)
-            {
-            }
-            Assert.True(line is not null && !_process.HasExited, "the server died: " + Output);
-            return long.Parse(line!["VmRSS:".Length..].Trim().Split(' ')[0]);
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill();
-                await _process.WaitForExitAsync().WaitAsync(Wait.DefaultTimeout);
-            }
-            _process.Dispose();
-        }
-
-        [GeneratedRegex(@"Now listening on: http://127\.0\.0\.1:(\d+)")]
-        private static partial Regex ListeningOn();
     }
 }

@@ -13,9 +13,12 @@ internal sealed class PollingTransport(EngineIOSocket socket, EngineIOServer ser
     /// <summary>Node's polling closeTimeout: how long a graceful close waits for the next GET.</summary>
     private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(30);
     private static readonly byte[] Ok = "ok"u8.ToArray();
+    /// <summary>A POST body's first buffer; it doubles as the body arrives.</summary>
+    private const int InitialBodyBuffer = 4096;
 
     private TaskCompletionSource<List<EnginePacket>?>? _pendingGet;
     private bool _postActive;
+    private CancellationTokenSource? _postReading; // stops the POST whose body is being read: it ends with the session
     private bool _shouldClose;
     private bool _closed;
     private EngineTimer? _closeTimer;
@@ -135,8 +138,7 @@ internal sealed class PollingTransport(EngineIOSocket socket, EngineIOServer ser
         if (_shouldClose)
         {
             packets.Add(EnginePacket.Control(EnginePacketType.Close));
-            StopCloseTimer();
-            _closed = true;
+            MarkClosedLocked();
             Socket.CloseLocked("forced close");
         }
         get.TrySetResult(packets);
@@ -160,6 +162,8 @@ internal sealed class PollingTransport(EngineIOSocket socket, EngineIOServer ser
         }
         byte[]? buffer = null;
         var released = false;
+        var length = 0;
+        using var reading = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         try
         {
             // Engine.IO v4 sends binary as base64 text: a binary body is a protocol error.
@@ -169,11 +173,20 @@ internal sealed class PollingTransport(EngineIOSocket socket, EngineIOServer ser
                 context.Response.StatusCode = StatusCodes.Status400BadRequest;
                 return;
             }
+            lock (Socket.Gate)
+            {
+                if (_closed)
+                {
+                    context.Response.StatusCode = StatusCodes.Status400BadRequest;
+                    return;
+                }
+                _postReading = reading;
+            }
             Server.RaiseDiagnostic(Server.PostReading, Socket);
             var limit = Server.Options.MaxHttpBufferSize;
-            var (body, length) = await ReadBodyAsync(context, limit).ConfigureAwait(false);
-            buffer = body;
-            if (body is null)
+            (buffer, length) = await ReadBodyAsync(context, limit, reading.Token).ConfigureAwait(false);
+            lock (Socket.Gate) _postReading = null;
+            if (length > limit)
             {
                 // Too large: 413 with an empty body; the session stays open (Observed in Node).
                 Log.PayloadTooLarge(Server.Logger, Socket.Id, Name, limit);
@@ -182,7 +195,7 @@ internal sealed class PollingTransport(EngineIOSocket socket, EngineIOServer ser
                 return;
             }
             released = true;   // from here OnPollingData clears _postActive when this POST's turn comes
-            if (!Socket.OnPollingData(this, Encoding.UTF8.GetString(body, 0, length)))
+            if (!Socket.OnPollingData(this, Encoding.UTF8.GetString(buffer!, 0, length)))
             {
                 context.Response.StatusCode = StatusCodes.Status400BadRequest;
                 return;
@@ -197,14 +210,39 @@ internal sealed class PollingTransport(EngineIOSocket socket, EngineIOServer ser
             await response.Body.WriteAsync(Ok, context.RequestAborted).ConfigureAwait(false);
             Server.RaiseDiagnostic(Server.PostAnswered, Socket);
         }
-        catch (Exception e) when (e is IOException or OperationCanceledException or BadHttpRequestException)
+        catch (Exception e) when (!released && e is IOException or OperationCanceledException or BadHttpRequestException)
         {
+            // The body did not arrive whole: cut off by Kestrel's minimum data rate (408), shorter than its
+            // Content-Length (400), the client gone, or the session ended while it arrived (the request is aborted).
+            // None of its packets is acted on, and it is never answered with success: the client must not believe
+            // they were delivered. Node's dataReq "close" ends the session the same way.
+            var status = e is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status400BadRequest;
+            Log.PostBodyIncomplete(Server.Logger, Socket.Id, length, context.Request.ContentLength, status, e.Message);
+            if (!context.Response.HasStarted)
+            {
+                context.Response.StatusCode = status;
+                context.Response.ContentLength = 0;
+            }
             Socket.OnTransportError(this, "data request connection closed prematurely");
+            // The session ended while this body arrived: end the connection too (Node destroys the request), rather
+            // than answer and leave Kestrel to drain the rest of a body that may never come.
+            if (reading.IsCancellationRequested && !context.RequestAborted.IsCancellationRequested) context.Abort();
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException)
+        {
+            // The client went away while we answered "ok": its packets were handled.
         }
         finally
         {
             if (buffer is not null) ArrayPool<byte>.Shared.Return(buffer);
-            if (!released) lock (Socket.Gate) _postActive = false;   // not read to the end: its error answer follows
+            if (!released)
+            {
+                lock (Socket.Gate)
+                {
+                    _postActive = false;   // not read to the end: its error answer follows
+                    if (ReferenceEquals(_postReading, reading)) _postReading = null;
+                }
+            }
         }
     }
 
@@ -219,33 +257,47 @@ internal sealed class PollingTransport(EngineIOSocket socket, EngineIOServer ser
         lock (Socket.Gate) _postActive = false;
     }
 
-    /// <summary>Reads the body into a pooled buffer; (null, 0) when it exceeds <paramref name="limit"/> bytes.</summary>
-    private static async Task<(byte[]? Buffer, int Length)> ReadBodyAsync(HttpContext context, long limit)
+    /// <summary>
+    /// Reads the body into a pooled buffer sized by the bytes that arrive, not by the <c>Content-Length</c> the client
+    /// announces: a client that announces 1 MB and trickles it holds only what it sent (300 such POSTs reserved
+    /// 470 MB when the buffer was rented at the announced size). Returns a length over <paramref name="limit"/> (and
+    /// no buffer) when the body is too large.
+    /// </summary>
+    private static async Task<(byte[]? Buffer, int Length)> ReadBodyAsync(HttpContext context, long limit, CancellationToken cancellationToken)
     {
         var declared = context.Request.ContentLength;
-        if (declared > limit) return (null, 0);
-        var max = (int)Math.Min(limit + 1, Array.MaxLength);
-        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Clamp(declared ?? 4096, 1, max));
+        if (declared > limit) return (null, (int)Math.Min(declared.Value, int.MaxValue));
+        // The buffer doubles as bytes arrive (like the WebSocket receive loop), up to the announced length when
+        // there is one (Kestrel delivers no more than that), else one byte past the limit (to see it exceeded).
+        var max = (int)Math.Min(declared ?? limit + 1, Array.MaxLength);
+        var buffer = ArrayPool<byte>.Shared.Rent(Math.Clamp(max, 1, InitialBodyBuffer));
         var length = 0;
         var body = context.Request.Body;
-        while (true)
+        try
         {
-            if (length == buffer.Length)
+            while (length < max)
             {
-                if (length >= max) break;
-                var bigger = ArrayPool<byte>.Shared.Rent((int)Math.Min(Math.Max((long)buffer.Length * 2, 4096), max));
-                buffer.AsSpan(0, length).CopyTo(bigger);
-                ArrayPool<byte>.Shared.Return(buffer);
-                buffer = bigger;
+                if (length == buffer.Length)
+                {
+                    var bigger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)buffer.Length * 2, max));
+                    buffer.AsSpan(0, length).CopyTo(bigger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = bigger;
+                }
+                var read = await body.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false);
+                if (read == 0) break;
+                length += read;
             }
-            var read = await body.ReadAsync(buffer.AsMemory(length), context.RequestAborted).ConfigureAwait(false);
-            if (read == 0) break;
-            length += read;
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            throw;
         }
         if (length > limit)
         {
             ArrayPool<byte>.Shared.Return(buffer);
-            return (null, 0);
+            return (null, length);
         }
         return (buffer, length);
     }
@@ -256,8 +308,7 @@ internal sealed class PollingTransport(EngineIOSocket socket, EngineIOServer ser
     {
         // polling.ts onClose: release a pending GET with a noop.
         if (_pendingGet is not null) Send([EnginePacket.Control(EnginePacketType.Noop)]);
-        _closed = true;
-        StopCloseTimer();
+        MarkClosedLocked();
     }
 
     public override bool BeginClose(bool graceful)
@@ -266,15 +317,13 @@ internal sealed class PollingTransport(EngineIOSocket socket, EngineIOServer ser
         if (_pendingGet is not null)
         {
             // polling.ts doClose: a waiting GET carries the close packet.
-            _closed = true;
-            StopCloseTimer();
+            MarkClosedLocked();
             Send([EnginePacket.Control(EnginePacketType.Close)]);
             return true;
         }
         if (Discarded || !graceful)
         {
-            _closed = true;
-            StopCloseTimer();
+            MarkClosedLocked();
             return true;
         }
         if (!_shouldClose)
@@ -290,11 +339,30 @@ internal sealed class PollingTransport(EngineIOSocket socket, EngineIOServer ser
         lock (Socket.Gate)
         {
             if (!ReferenceEquals(timer, _closeTimer)) return;
-            StopCloseTimer();
-            _closed = true;
+            MarkClosedLocked();
             Socket.CloseLocked("forced close");
         }
         Socket.RaisePendingEvents();
+    }
+
+    /// <summary>
+    /// (locked) The transport is closed. A POST whose body is still arriving ends with it, at once (polling.ts doClose
+    /// destroys its dataReq): otherwise a client trickling a body would keep its request, and the memory it holds,
+    /// long after its session is gone.
+    /// </summary>
+    private void MarkClosedLocked()
+    {
+        _closed = true;
+        StopCloseTimer();
+        if (_postReading is { } post)
+        {
+            _postReading = null;
+            // Cancelling runs callbacks: never under the lock. The POST may have ended meanwhile (and disposed it).
+            ThreadPool.UnsafeQueueUserWorkItem(static reading =>
+            {
+                try { reading.Cancel(); } catch (ObjectDisposedException) { }
+            }, post, preferLocal: false);
+        }
     }
 
     private void StopCloseTimer()
