@@ -31,6 +31,24 @@ public class EngineIOServerOptions
     /// </summary>
     public long MaxBufferedBytes { get; set; } = 16 * 1024 * 1024;
 
+    /// <summary>
+    /// Not in Node (python-engineio has such a cap): the most packets one polling POST may carry. Each is handled in
+    /// turn, so one request could otherwise make the server run its handlers any number of times (20 000 were). Past
+    /// it the POST gets 400, none of its packets is handled, and the session closes with "parse error". A client
+    /// queues what it sends while a POST is under way, so a burst of more than this many messages sent faster than
+    /// one round trip disconnects it. Default 1000; 0 = no limit (Node).
+    /// </summary>
+    public int MaxPayloadPackets { get; set; } = 1000;
+
+    /// <summary>
+    /// Not in Node's engine.io (<c>ws</c> 8.21 caps fragments too): the most pieces one WebSocket message may arrive
+    /// in. Past it the WebSocket closes with 1008 (policy violation) and the session with "transport error". .NET's
+    /// WebSocket does not expose frame boundaries, so the server counts the reads that deliver less than 1 KiB of a
+    /// message before its end (an empty or one-byte continuation frame is one each; the network-sized pieces of a
+    /// large message are not counted). Default 1000; 0 = no limit.
+    /// </summary>
+    public int MaxFragmentsPerMessage { get; set; } = 1000;
+
     /// <summary>Node <c>transports</c>, default <c>["polling", "websocket"]</c>: the transports a client may use.</summary>
     public IList<string> Transports { get; set; } = ["polling", "websocket"];
 

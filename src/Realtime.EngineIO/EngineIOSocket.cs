@@ -333,6 +333,15 @@ public sealed class EngineIOSocket
         lock (_dispatchGate)
         {
             transport.OnPostDispatching();
+            // Count before decoding: a payload over the cap is refused whole, none of its packets handled.
+            var max = _server.Options.MaxPayloadPackets;
+            if (max > 0 && payload.AsSpan().Count(EnginePayloadCodec.Separator) >= max)
+            {
+                var count = payload.AsSpan().Count(EnginePayloadCodec.Separator) + 1;
+                Log.TooManyPackets(_logger, Id, count, max);
+                OnClose("parse error", $"{count} packets in one payload, over the limit of {max}");
+                return false;
+            }
             IReadOnlyList<EnginePacket> packets;
             EngineParseException? error = null;
             try

@@ -59,4 +59,12 @@ internal static partial class Log
     [LoggerMessage(EventId = 13, EventName = "PostBodyIncomplete", Level = LogLevel.Debug,
         Message = "Engine.IO session {Sid}: a polling POST's body did not arrive whole ({Received} of {Declared} bytes: {Error}); its packets are dropped, answered {Status}")]
     public static partial void PostBodyIncomplete(ILogger logger, string sid, int received, long? declared, int status, string error);
+
+    [LoggerMessage(EventId = 14, EventName = "TooManyPackets", Level = LogLevel.Debug,
+        Message = "Engine.IO session {Sid}: a polling payload of {Count} packets, over MaxPayloadPackets ({Limit}); refused")]
+    public static partial void TooManyPackets(ILogger logger, string sid, int count, int limit);
+
+    [LoggerMessage(EventId = 15, EventName = "TooManyFragments", Level = LogLevel.Debug,
+        Message = "Engine.IO session {Sid}: a WebSocket message in more than {Limit} fragments; closing with 1008")]
+    public static partial void TooManyFragments(ILogger logger, string sid, int limit);
 }

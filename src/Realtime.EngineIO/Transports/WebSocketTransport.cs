@@ -220,6 +220,8 @@ internal sealed class WebSocketTransport(EngineIOSocket socket, EngineIOServer s
         var max = (int)Math.Min(limit + 1, Array.MaxLength);
         byte[]? buffer = null; // rented while a message arrives, returned after it
         var count = 0;
+        var smallPieces = 0; // reads under 1 KiB that did not end the message (see MaxFragmentsPerMessage)
+        var maxFragments = Server.Options.MaxFragmentsPerMessage;
         var discarding = false;
         try
         {
@@ -259,7 +261,21 @@ internal sealed class WebSocketTransport(EngineIOSocket socket, EngineIOServer s
                     Socket.OnTransportError(this, "message too big");
                     continue;
                 }
-                if (!result.EndOfMessage) continue;
+                if (!result.EndOfMessage)
+                {
+                    // A flood of empty or tiny continuation frames makes one message cost a read each: cap it (ws
+                    // 8.21 closes such a client with 1008 too).
+                    if (result.Count < 1024 && ++smallPieces > maxFragments && maxFragments > 0)
+                    {
+                        discarding = true;
+                        count = 0;
+                        Log.TooManyFragments(Server.Logger, Socket.Id, maxFragments);
+                        lock (Socket.Gate) CloseLocked(WebSocketCloseStatus.PolicyViolation);
+                        Socket.OnTransportError(this, "too many fragments");
+                    }
+                    continue;
+                }
+                smallPieces = 0;
 
                 EnginePacket packet = default;
                 string? parseError = null;
