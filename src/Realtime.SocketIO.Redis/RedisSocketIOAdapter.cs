@@ -33,6 +33,7 @@ public sealed class RedisSocketIOAdapter : InMemorySocketIOAdapter
     private readonly string _channel, _requestChannel, _responseChannel, _specificResponseChannel;
     private readonly ConcurrentDictionary<string, PendingRequest> _requests = new(StringComparer.Ordinal);
     private readonly List<ChannelMessageQueue> _queues = [];
+    private int _lastServerCount = 1;
     private readonly TaskCompletionSource _subscribed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>The adapter of <paramref name="nsp"/>; starts subscribing at once.</summary>
@@ -117,6 +118,10 @@ public sealed class RedisSocketIOAdapter : InMemorySocketIOAdapter
         }), "a " + type + " request");
 
     /// <inheritdoc />
+    /// <remarks>
+    /// While Redis is unreachable: 1 (this server is all it can reach). When Redis is connected but the count does not
+    /// come back (a slow or overloaded Redis), the last count that did, rather than pretending the cluster shrank.
+    /// </remarks>
     public override async Task<int> ServerCountAsync(CancellationToken cancellationToken = default)
     {
         if (!_connection.IsConnected) return 1;
@@ -125,12 +130,14 @@ public sealed class RedisSocketIOAdapter : InMemorySocketIOAdapter
             var redis = await _connection.GetAsync().ConfigureAwait(false);
             var reply = await redis.GetDatabase().ExecuteAsync("PUBSUB", "NUMSUB", _requestChannel).WaitAsync(cancellationToken).ConfigureAwait(false);
             var values = (RedisResult[])reply!;
-            return Math.Max(1, (int)values[1]);
+            var count = Math.Max(1, (int)values[1]);
+            Volatile.Write(ref _lastServerCount, count);
+            return count;
         }
         catch (Exception e) when (e is RedisException or TimeoutException)
         {
             Log.PublishSkipped(_logger, Namespace.Name, "a server count");
-            return 1; // unreachable cluster: this server is all there is
+            return _connection.IsConnected ? Volatile.Read(ref _lastServerCount) : 1;
         }
     }
 

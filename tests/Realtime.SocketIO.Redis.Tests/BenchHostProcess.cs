@@ -48,7 +48,7 @@ public sealed class BenchHostProcess : IAsyncDisposable
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) host.Output.Add("[stderr] " + e.Data); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        await host.Output.WaitForText("Now listening on");
+        await host.Output.WaitFor(l => l.Contains("Now listening on", StringComparison.Ordinal), timeout: NodePeer.StartTimeout, what: "BenchHost to listen");
         return host;
     }
 

@@ -77,6 +77,20 @@ public sealed class NodePeer : IAsyncDisposable
 
     public Transcript Output => _process.Output;
 
+    /// <summary>
+    /// How long a Node process may take to start and report (loading socket.io and connecting to Redis): longer than the
+    /// suite's event timeout, because on a busy two-core machine starting Node is slow, and a start is not what is tested.
+    /// </summary>
+    public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+
+    /// <summary>Starts node/cluster-server.mjs (the official server with the official Redis adapter) and waits until it listens.</summary>
+    public static async Task<NodePeer> StartServerAsync(RedisServer redis, int port)
+    {
+        var server = Start("cluster-server.mjs", [port.ToString(), $"redis://{redis.Configuration}"]);
+        await server.Output.WaitFor(l => l.Contains("\"listening\"", StringComparison.Ordinal), timeout: StartTimeout, what: "the Node server to listen");
+        return server;
+    }
+
     public static NodePeer Start(string script, IEnumerable<string> args, [CallerFilePath] string sourceFile = "") =>
         new(NodeProcess.Start(Path.Combine(Path.GetDirectoryName(sourceFile)!, "node"), script, args));
 
@@ -84,7 +98,7 @@ public sealed class NodePeer : IAsyncDisposable
     public static async Task<NodePeer> ConnectAsync(Uri server, string transport = "websocket")
     {
         var client = Start("client.mjs", [server.ToString(), transport]);
-        await client.Output.WaitFor(l => l.StartsWith("{\"connected\"", StringComparison.Ordinal), what: $"a client connected to {server}");
+        await client.Output.WaitFor(l => l.StartsWith("{\"connected\"", StringComparison.Ordinal), timeout: StartTimeout, what: $"a client connected to {server}");
         return client;
     }
 

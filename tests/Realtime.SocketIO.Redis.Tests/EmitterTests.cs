@@ -15,8 +15,7 @@ public sealed class EmitterTests
         await using var redis = await RedisServer.StartNewAsync();
         await using var csharp = await CSharpNode.StartAsync(redis, "csharp");
         var nodePort = RedisServer.FreeLoopbackPort();
-        await using var node = NodePeer.Start("cluster-server.mjs", [nodePort.ToString(), $"redis://{redis.Configuration}"]);
-        await node.Output.WaitForText("\"listening\"");
+        await using var node = await NodePeer.StartServerAsync(redis, nodePort);
         await Wait.For(TwoCSharpServersTests.WaitUntilAsync(async () =>
             (await redis.CommandAsync("PUBSUB", "NUMSUB", "socket.io-request#/#")).EndsWith(":2\r\n", StringComparison.Ordinal)), "two servers in the cluster");
         await using var onCSharp = await NodePeer.ConnectAsync(csharp.Address);
@@ -36,7 +35,7 @@ public sealed class EmitterTests
 
         // The official emitter (Node) into the C# server.
         await using (var official = NodePeer.Start("node-emitter.mjs", [$"redis://{redis.Configuration}", "orders", "restock", """{"goods":"모카"}"""]))
-            await official.Output.WaitForText("\"emitted\"");
+            await official.Output.WaitFor(l => l.Contains("\"emitted\"", StringComparison.Ordinal), timeout: NodePeer.StartTimeout, what: "the official emitter");
         await onCSharp.WaitForEvent("restock");
         Assert.Equal("""[{"goods":"모카"},{"$binary":"AQID"}]""", onCSharp.Received("restock")[0].GetRawText());
 

@@ -10,13 +10,6 @@ namespace Realtime.SocketIO.Redis.Tests;
 /// </summary>
 public sealed class MixedClusterTests
 {
-    private static async Task<NodePeer> StartNodeServerAsync(RedisServer redis, int port)
-    {
-        var server = NodePeer.Start("cluster-server.mjs", [port.ToString(), $"redis://{redis.Configuration}"]);
-        await server.Output.WaitForText("\"listening\"");
-        return server;
-    }
-
     /// <summary>Both servers subscribe to the request channel: the cluster counts two.</summary>
     private static Task BothSubscribedAsync(RedisServer redis) =>
         Wait.For(TwoCSharpServersTests.WaitUntilAsync(async () =>
@@ -28,7 +21,7 @@ public sealed class MixedClusterTests
         await using var redis = await RedisServer.StartNewAsync();
         await using var csharp = await BenchHostProcess.StartAsync(redis);
         var nodePort = RedisServer.FreeLoopbackPort();
-        await using var node = await StartNodeServerAsync(redis, nodePort);
+        await using var node = await NodePeer.StartServerAsync(redis, nodePort);
         await BothSubscribedAsync(redis);
 
         await using var onCSharp = await NodePeer.ConnectAsync(csharp.Address);
@@ -63,7 +56,7 @@ public sealed class MixedClusterTests
         await using var csharp = await CSharpNode.StartAsync(redis, "csharp", configure: io =>
             io.OnServerSideEmit("ping", args => args.Ack?.Invoke($"pong from C# ({args.Get<string>(0)})")));
         var nodePort = RedisServer.FreeLoopbackPort();
-        await using var node = await StartNodeServerAsync(redis, nodePort);
+        await using var node = await NodePeer.StartServerAsync(redis, nodePort);
         await BothSubscribedAsync(redis);
         await using var onNode = await NodePeer.ConnectAsync(new Uri($"http://127.0.0.1:{nodePort}/"));
         await onNode.EmitWithAckAsync("join", "r1");
