@@ -2,7 +2,11 @@ using Microsoft.Extensions.Logging;
 
 namespace Realtime.SocketIO;
 
-/// <summary>The library's log events (category <c>Realtime.SocketIO.SocketIOServer</c>).</summary>
+/// <summary>
+/// The library's log events (category <c>Realtime.SocketIO.SocketIOServer</c>). Lines a client can cause at will go
+/// through the connection's <see cref="ClientLog"/> (text clipped, lines per minute limited), and are Debug unless they
+/// show a fault on the server's side (a handler or middleware that threw, a handler skipped).
+/// </summary>
 internal static partial class Log
 {
     [LoggerMessage(EventId = 101, EventName = "SocketConnected", Level = LogLevel.Debug,
@@ -25,11 +29,11 @@ internal static partial class Log
         Message = "Connection {Sid} asked for unknown namespace {Namespace}")]
     public static partial void InvalidNamespace(ILogger logger, string @namespace, string sid);
 
-    [LoggerMessage(EventId = 105, EventName = "ParseError", Level = LogLevel.Warning,
+    [LoggerMessage(EventId = 105, EventName = "ParseError", Level = LogLevel.Debug,
         Message = "Connection {Sid} sent an invalid packet, closing it: {Error}")]
     public static partial void ParseError(ILogger logger, string sid, string error);
 
-    [LoggerMessage(EventId = 106, EventName = "ProtocolViolation", Level = LogLevel.Warning,
+    [LoggerMessage(EventId = 106, EventName = "ProtocolViolation", Level = LogLevel.Debug,
         Message = "Connection {Sid} sent {PacketType} for namespace {Namespace}, which it has {State}; closing it")]
     public static partial void ProtocolViolation(ILogger logger, string sid, string packetType, string @namespace, string state);
 
@@ -57,7 +61,19 @@ internal static partial class Log
         Message = "Emit of {Event} to socket {SocketId} dropped: the socket is disconnected")]
     public static partial void EmitDropped(ILogger logger, string @event, string socketId);
 
-    [LoggerMessage(EventId = 113, EventName = "ServerSideHandlerFailed", Level = LogLevel.Error,
+    [LoggerMessage(EventId = 114, EventName = "ServerSideHandlerFailed", Level = LogLevel.Error,
         Message = "The server-side {Event} handler of namespace {Namespace} threw")]
     public static partial void ServerSideHandlerFailed(ILogger logger, Exception exception, string @event, string @namespace);
+
+    [LoggerMessage(EventId = 115, EventName = "AttachmentsTooLarge", Level = LogLevel.Information,
+        Message = "Connection {Sid} sent binary attachments over {Limit} bytes for one packet (MaxAttachmentBytes); closing it")]
+    public static partial void AttachmentsTooLarge(ILogger logger, string sid, long limit);
+
+    [LoggerMessage(EventId = 116, EventName = "AttachmentsTimeout", Level = LogLevel.Information,
+        Message = "Connection {Sid} did not send the binary attachments of a packet within {Timeout} (AttachmentTimeout); closing it")]
+    public static partial void AttachmentsTimeout(ILogger logger, string sid, TimeSpan timeout);
+
+    [LoggerMessage(EventId = 117, EventName = "ClientLogSuppressed", Level = LogLevel.Information,
+        Message = "Connection {Sid} caused {Limit} log lines this minute (ClientLogLinesPerMinute); its next ones this minute are not logged")]
+    public static partial void ClientLogSuppressed(ILogger logger, string sid, int limit);
 }

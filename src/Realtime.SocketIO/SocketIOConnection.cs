@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
 using Realtime.EngineIO;
 using Realtime.SocketIO.Protocol;
 
@@ -21,11 +22,23 @@ internal sealed class SocketIOConnection
     private ITimer? _connectTimer;
     private int _closed;
 
+    // A binary packet waits for its attachments in the decoder: bounded in bytes and in time (Node bounds neither).
+    private readonly long _maxAttachmentBytes;
+    private ITimer? _attachmentTimer;
+    private long _packetsWaited;   // binary packets that had to wait, so far (only the dispatch thread writes it)
+    private long _waitingPacket;   // which of them waits now; 0 when none
+
+    // Limits what this client's packets can write to the log (see ClientLog).
+    internal ClientLog ClientLog { get; }
+
     public SocketIOConnection(SocketIOServer server, EngineIOSocket engine)
     {
         _server = server;
         Engine = engine;
         _decoder = new SocketIOPacketDecoder(server.Options.MaxAttachments);
+        var maxAttachmentBytes = server.Options.MaxAttachmentBytes ?? server.Options.MaxHttpBufferSize;
+        _maxAttachmentBytes = maxAttachmentBytes > 0 ? maxAttachmentBytes : long.MaxValue;
+        ClientLog = new ClientLog(server.Logger, server.TimeProvider, engine.Id, server.Options.ClientLogLinesPerMinute);
         engine.Message += OnMessage;
         engine.Closed += OnEngineClosed;
         _connectTimer = server.TimeProvider.CreateTimer(_ => OnConnectTimeout(), null, server.Options.ConnectTimeout, System.Threading.Timeout.InfiniteTimeSpan);
@@ -71,17 +84,63 @@ internal sealed class SocketIOConnection
         SocketIOPacket? packet;
         try
         {
-            packet = message.IsBinary ? _decoder.Add(message.Data) : _decoder.Add(message.Text);
+            if (!message.IsBinary)
+            {
+                packet = _decoder.Add(message.Text);
+                if (packet is null) StartAttachmentTimer(); // a binary packet: its attachments follow
+            }
+            else if (_decoder.IsReconstructing && message.Data.Length > _maxAttachmentBytes - _decoder.PendingAttachmentBytes)
+            {
+                // Checked before the decoder keeps this attachment: what one client parks here stays under the limit.
+                Log.AttachmentsTooLarge(_server.Logger, Id, _maxAttachmentBytes);
+                _decoder.Reset();
+                Close($"binary attachments over {_maxAttachmentBytes} bytes");
+                return;
+            }
+            else
+            {
+                packet = _decoder.Add(message.Data);
+                if (packet is not null) StopAttachmentTimer();
+            }
         }
         catch (SocketIOParseException e)
         {
             // Node's client.onerror: the whole connection goes ("forced close" from Engine.IO).
-            Log.ParseError(_server.Logger, Id, e.Message);
+            if (ClientLog.Allows(LogLevel.Debug)) Log.ParseError(_server.Logger, Id, ClientLog.Clip(e.Message));
             _decoder.Reset();
             Engine.Close();
             return;
         }
         if (packet is not null) OnPacket(packet);
+    }
+
+    private void StartAttachmentTimer()
+    {
+        var timeout = _server.Options.AttachmentTimeout;
+        if (timeout == System.Threading.Timeout.InfiniteTimeSpan) return;
+        var packet = ++_packetsWaited;
+        Volatile.Write(ref _waitingPacket, packet);
+        // The state names the packet: a timer that fires as the last attachment arrives finds another number and does nothing.
+        var timer = _server.TimeProvider.CreateTimer(static state =>
+        {
+            var (connection, packet) = ((SocketIOConnection, long))state!;
+            connection.OnAttachmentTimeout(packet);
+        }, (this, packet), timeout, System.Threading.Timeout.InfiniteTimeSpan);
+        Interlocked.Exchange(ref _attachmentTimer, timer)?.Dispose();
+        if (Volatile.Read(ref _closed) != 0) StopAttachmentTimer(); // closed meanwhile: OnClosed may have missed this timer
+    }
+
+    private void StopAttachmentTimer()
+    {
+        Volatile.Write(ref _waitingPacket, 0);
+        Interlocked.Exchange(ref _attachmentTimer, null)?.Dispose();
+    }
+
+    private void OnAttachmentTimeout(long packet)
+    {
+        if (Volatile.Read(ref _waitingPacket) != packet || !IsOpen) return;
+        Log.AttachmentsTimeout(_server.Logger, Id, _server.Options.AttachmentTimeout);
+        Close($"binary attachments not complete within {_server.Options.AttachmentTimeout.TotalSeconds:0.###} s");
     }
 
     private void OnPacket(SocketIOPacket packet)
@@ -101,7 +160,8 @@ internal sealed class SocketIOConnection
         else
         {
             // CONNECT for a namespace already joined (or joining), anything else for one not joined: client.ts closes.
-            Log.ProtocolViolation(_server.Logger, Id, packet.Type.ToString(), packet.Namespace, known ? "already joined" : "not joined");
+            if (ClientLog.Allows(LogLevel.Debug))
+                Log.ProtocolViolation(_server.Logger, Id, packet.Type.ToString(), ClientLog.Clip(packet.Namespace), known ? "already joined" : "not joined");
             Close();
         }
     }
@@ -111,7 +171,7 @@ internal sealed class SocketIOConnection
         var nsp = _server.FindOrCreateNamespace(name, auth);
         if (nsp is null)
         {
-            Log.InvalidNamespace(_server.Logger, name, Id);
+            if (ClientLog.Allows(LogLevel.Debug)) Log.InvalidNamespace(_server.Logger, ClientLog.Clip(name), Id);
             WriteText(SocketIOPacketEncoder.EncodeConnectError(name, "Invalid namespace"));
             return;
         }
@@ -128,7 +188,7 @@ internal sealed class SocketIOConnection
         catch (Exception e)
         {
             // AddAsync handles middleware errors; this is a bug guard so a failure never goes unobserved.
-            Log.HandlerFailed(_server.Logger, e, "connection", Id, nsp.Name);
+            if (ClientLog.Allows(LogLevel.Error)) Log.HandlerFailed(_server.Logger, e, "connection", Id, ClientLog.Clip(nsp.Name));
         }
     }
 
@@ -175,12 +235,15 @@ internal sealed class SocketIOConnection
         Close();
     }
 
-    /// <summary>Closes the connection from the server side: the sockets disconnect with "forced server close".</summary>
-    public void Close()
+    /// <summary>
+    /// Closes the connection from the server side: the sockets disconnect with "forced server close", and
+    /// <paramref name="description"/> (why) as the second argument of their "disconnect" handlers.
+    /// </summary>
+    public void Close(string? description = null)
     {
         if (Engine.ReadyState != EngineSocketState.Open) return;
         // Our reason first; Engine.IO's own "forced close" that follows is then ignored.
-        OnClosed(SocketIODisconnectReason.ForcedServerClose, null);
+        OnClosed(SocketIODisconnectReason.ForcedServerClose, description);
         Engine.Close();
     }
 
@@ -192,6 +255,7 @@ internal sealed class SocketIOConnection
         Engine.Message -= OnMessage;
         Engine.Closed -= OnEngineClosed;
         Interlocked.Exchange(ref _connectTimer, null)?.Dispose();
+        StopAttachmentTimer();
         foreach (var socket in Sockets())
         {
             try

@@ -244,8 +244,15 @@ public class SocketIONamespace
         {
             // Only a SocketIOConnectException speaks to the client; any other exception's message may hold internals.
             var intended = refusal as SocketIOConnectException;
-            if (intended is null) Log.MiddlewareFailed(Server.Logger, refusal, Name, connection.Id);
-            else Log.ConnectionRefused(Server.Logger, Name, connection.Id, intended.Message);
+            // A client can ask again and again, with a name of its choice (Of(regex)): through its ClientLog.
+            if (intended is null)
+            {
+                if (connection.ClientLog.Allows(LogLevel.Error)) Log.MiddlewareFailed(Server.Logger, refusal, ClientLog.Clip(Name), connection.Id);
+            }
+            else if (connection.ClientLog.Allows(LogLevel.Information))
+            {
+                Log.ConnectionRefused(Server.Logger, ClientLog.Clip(Name), connection.Id, ClientLog.Clip(intended.Message));
+            }
             connection.Forget(Name);
             connection.WriteText(Protocol.SocketIOPacketEncoder.EncodeConnectError(Name, intended?.Message ?? "Server error",
                 intended?.Data, Server.Options.JsonSerializerOptions));
@@ -270,7 +277,7 @@ public class SocketIONamespace
             socket.OnClose(SocketIODisconnectReason.TransportClose, null);
             return;
         }
-        Log.SocketConnected(Server.Logger, Name, socket.Id, connection.Id);
+        if (connection.ClientLog.Allows(LogLevel.Debug)) Log.SocketConnected(Server.Logger, ClientLog.Clip(Name), socket.Id, connection.Id);
         foreach (var handler in AllConnectionHandlers)
         {
             if (!socket.Connected) break;

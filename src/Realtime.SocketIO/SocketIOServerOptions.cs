@@ -24,6 +24,28 @@ public class SocketIOServerOptions : EngineIOServerOptions
     public int MaxAttachments { get; set; } = 10;
 
     /// <summary>
+    /// The most bytes the binary attachments of one packet may add up to; more closes the connection ("forced server
+    /// close"). Null (the default): <see cref="EngineIOServerOptions.MaxHttpBufferSize"/>, so a packet holds no more over
+    /// WebSocket, one attachment per message, than one polling request may carry. Node has no such limit: a client that
+    /// announces 10 attachments and sends 9 holds them for as long as it stays connected.
+    /// </summary>
+    public long? MaxAttachmentBytes { get; set; }
+
+    /// <summary>
+    /// How long a binary packet may wait for its last attachment after its text part arrived; then the connection is
+    /// closed ("forced server close"). Default 30 s; <see cref="System.Threading.Timeout.InfiniteTimeSpan"/> waits
+    /// forever (Node). A real client sends the attachments right after the text part.
+    /// </summary>
+    public TimeSpan AttachmentTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// The most log lines one connection's packets may cause per minute (a refused namespace, an invalid packet, a
+    /// handler that threw, …); past it one line says so and the rest of the minute is not logged. Each line keeps at
+    /// most 200 characters of any text the client chose. Default 20; 0 = no limit. Node logs none of these.
+    /// </summary>
+    public int ClientLogLinesPerMinute { get; set; } = 20;
+
+    /// <summary>
     /// How event arguments are read and written. Defaults to <see cref="SocketIOJson.Options"/> (web defaults,
     /// JSON.stringify-identical output, binary attachments); build your own from <see cref="SocketIOJson.CreateOptions"/>.
     /// </summary>

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Reflection;
 using System.Security.Cryptography;
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
 using Realtime.EngineIO;
 using Realtime.SocketIO.Protocol;
 
@@ -239,7 +240,7 @@ public sealed class SocketIOSocket : ISocketIORemoteSocket
         CheckEventName(eventName);
         if (!_connected)
         {
-            Log.EmitDropped(Server.Logger, eventName, Id);
+            Log.EmitDropped(Server.Logger, ClientLog.Clip(eventName), Id);
             return;
         }
         Connection.Write(SocketIOPacketEncoder.EncodeEvent(Nsp.Name, eventName, args, null, Server.Options.JsonSerializerOptions));
@@ -430,7 +431,7 @@ public sealed class SocketIOSocket : ISocketIORemoteSocket
         var id = packet.Id ?? -1;
         if (_acks is null || !_acks.TryRemove(id, out var pending))
         {
-            Log.UnknownAck(Server.Logger, Id, id);
+            if (Connection.ClientLog.Allows(LogLevel.Debug)) Log.UnknownAck(Server.Logger, Id, id);
             return;
         }
         pending.TrySetResult(new SocketIOArgs("", packet.Data!.Value, 0, packet.Attachments, null, Server.Options.JsonSerializerOptions));
@@ -460,7 +461,7 @@ public sealed class SocketIOSocket : ISocketIORemoteSocket
                 }
             }
         }
-        Log.SocketDisconnected(Server.Logger, Nsp.Name, Id, reason);
+        if (Connection.ClientLog.Allows(LogLevel.Debug)) Log.SocketDisconnected(Server.Logger, ClientLog.Clip(Nsp.Name), Id, reason);
         RaiseReserved("disconnect", reason, description);
     }
 
@@ -486,12 +487,13 @@ public sealed class SocketIOSocket : ISocketIORemoteSocket
         }
         catch (JsonException e)
         {
-            Log.ArgumentsInvalid(Server.Logger, eventName, Id, e.Message);
+            // The event name and the error (which may quote the client's JSON) are the client's text.
+            if (Connection.ClientLog.Allows(LogLevel.Warning)) Log.ArgumentsInvalid(Server.Logger, ClientLog.Clip(eventName), Id, ClientLog.Clip(e.Message));
             return;
         }
         catch (Exception e)
         {
-            Log.HandlerFailed(Server.Logger, e, eventName, Id, Nsp.Name);
+            LogHandlerFailed(e, eventName);
             return;
         }
         if (task is null) return;
@@ -507,8 +509,14 @@ public sealed class SocketIOSocket : ISocketIORemoteSocket
         }
         catch (Exception e)
         {
-            Log.HandlerFailed(Server.Logger, e, eventName, Id, Nsp.Name);
+            LogHandlerFailed(e, eventName);
         }
+    }
+
+    // An OnAny handler sees any event name the client chose.
+    private void LogHandlerFailed(Exception e, string eventName)
+    {
+        if (Connection.ClientLog.Allows(LogLevel.Error)) Log.HandlerFailed(Server.Logger, e, ClientLog.Clip(eventName), Id, ClientLog.Clip(Nsp.Name));
     }
 
     private static string NewId()

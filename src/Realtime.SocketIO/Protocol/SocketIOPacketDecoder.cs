@@ -21,12 +21,19 @@ public sealed class SocketIOPacketDecoder
     private SocketIOPacket? _pending;
     private int _expected;
     private List<ReadOnlyMemory<byte>>? _buffers;
+    private long _bufferedBytes;
 
     /// <summary>Creates a decoder accepting up to <paramref name="maxAttachments"/> attachments per packet (Node: 10).</summary>
     public SocketIOPacketDecoder(int maxAttachments = 10) => _maxAttachments = maxAttachments;
 
     /// <summary>True while a binary packet waits for attachments.</summary>
     public bool IsReconstructing => _pending is not null;
+
+    /// <summary>
+    /// The bytes of the attachments the waiting packet holds so far (0 when none waits). The decoder keeps them until
+    /// the last one arrives: a server checks this, before adding the next, to bound what one client can park here.
+    /// </summary>
+    public long PendingAttachmentBytes => _bufferedBytes;
 
     /// <summary>Adds a text message; returns the packet, or null if it is a binary packet waiting for attachments.</summary>
     public SocketIOPacket? Add(string text)
@@ -45,6 +52,7 @@ public sealed class SocketIOPacketDecoder
     {
         if (_pending is null || _buffers is null) throw new SocketIOParseException("got binary data when not reconstructing a packet");
         _buffers.Add(data);
+        _bufferedBytes += data.Length;
         if (_buffers.Count < _expected) return null;
         var packet = _pending;
         var buffers = _buffers;
@@ -58,6 +66,7 @@ public sealed class SocketIOPacketDecoder
     {
         _pending = null;
         _buffers = null;
+        _bufferedBytes = 0;
         _expected = 0;
     }
 

@@ -44,33 +44,38 @@ public sealed class TestServer : IAsyncDisposable
     /// two-core CI machine can promise to a test that is about something else (the Engine.IO tests do the same). A test
     /// about the heartbeat or the connect timeout sets them back in <paramref name="options"/>.
     /// </summary>
-    public static Task<TestServer> StartConformanceAsync(Action<SocketIOServerOptions>? options = null, Action<SocketIOServer>? configure = null) =>
+    public static Task<TestServer> StartConformanceAsync(
+        Action<SocketIOServerOptions>? options = null, Action<SocketIOServer>? configure = null, Action<WebApplicationBuilder>? host = null) =>
         StartAsync(o =>
         {
             ConformanceSocketIO.ConfigureOptions(o);
             o.PingTimeout = TimeSpan.FromSeconds(5);
             o.ConnectTimeout = TimeSpan.FromSeconds(5);
             options?.Invoke(o);
-        }, io => { ConformanceSocketIO.Configure(io); configure?.Invoke(io); }, port: 0, pipeline: null);
+        }, io => { ConformanceSocketIO.Configure(io); configure?.Invoke(io); }, port: 0, pipeline: null, host);
 
     /// <summary>
     /// Starts a server with the options an app gets from <c>AddSocketIO()</c>, changed by <paramref name="options"/>;
     /// <paramref name="configure"/> adds its handlers. It listens on 127.0.0.1:<paramref name="port"/> (0: a free port);
     /// <paramref name="pipeline"/> runs before /socket.io is mapped, to add middleware (a stand-in for authentication) or
-    /// other endpoints (the browser tests' pages).
+    /// other endpoints (the browser tests' pages); <paramref name="host"/> changes the builder (a manual clock, a logger
+    /// that keeps every level).
     /// </summary>
     public static Task<TestServer> StartWithDefaultsAsync(
         Action<SocketIOServer>? configure = null,
         Action<SocketIOServerOptions>? options = null,
         int port = 0,
-        Action<WebApplication>? pipeline = null) =>
-        StartAsync(options, configure, port, pipeline);
+        Action<WebApplication>? pipeline = null,
+        Action<WebApplicationBuilder>? host = null) =>
+        StartAsync(options, configure, port, pipeline, host);
 
     private static async Task<TestServer> StartAsync(
-        Action<SocketIOServerOptions>? options, Action<SocketIOServer>? configure, int port, Action<WebApplication>? pipeline)
+        Action<SocketIOServerOptions>? options, Action<SocketIOServer>? configure, int port, Action<WebApplication>? pipeline,
+        Action<WebApplicationBuilder>? host)
     {
         var log = new Transcript();
         var builder = LocalKestrel.CreateBuilder(log, port);
+        host?.Invoke(builder);
         builder.Services.AddSocketIO(o => options?.Invoke(o));
         var app = builder.Build();
         pipeline?.Invoke(app);
