@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.SignalR.Client;
-using Realtime.SignalR.WebSockets;
 
 namespace SocketIOBasic.SignalRClient;
 
@@ -7,7 +6,7 @@ namespace SocketIOBasic.SignalRClient;
 /// What the page does, in C#: connect to the news hub, print each <c>news</c> and answer <c>Reply</c>, ask one question
 /// (an invocation with a result), answer the server's <c>whoAreYou</c>, and reconnect when the connection drops.
 /// </summary>
-/// <param name="url">The hub, e.g. <c>ws://localhost:8006/news</c>.</param>
+/// <param name="url">The hub, e.g. <c>http://localhost:8006/news</c>.</param>
 /// <param name="print">Where the client's lines go (the console in Program.cs, a transcript in the tests).</param>
 public sealed class NewsClient(Uri url, Action<string> print)
 {
@@ -17,7 +16,9 @@ public sealed class NewsClient(Uri url, Action<string> print)
     public async Task RunAsync(CancellationToken stop)
     {
         await using var connection = new HubConnectionBuilder()
-            .WithWebSocketUrl(url)            // the official client's WithUrl(url), minus negotiation (see the library)
+            // POST /news/negotiate first (the server lists its transports), then the best one both sides have:
+            // WebSockets, else Server-Sent Events, else long polling.
+            .WithUrl(url)
             .WithAutomaticReconnect()         // retries after 0, 2, 10 and 30 s, then gives up
             .Build();
 
@@ -50,7 +51,7 @@ public sealed class NewsClient(Uri url, Action<string> print)
                     await Task.Delay(TimeSpan.FromSeconds(2), stop);
                 }
             }
-            print($"{url}에 연결되었습니다. Ctrl+C로 종료합니다.");
+            print($"{url}에 연결되었습니다 (connection id {connection.ConnectionId}). Ctrl+C로 종료합니다.");
 
             // An acknowledgement: InvokeAsync waits for the hub method's return value.
             var answer = await connection.InvokeAsync<string>("Ask", "잘 들리나요?", stop);

@@ -2,13 +2,12 @@ extern alias signalr;
 
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
-using Realtime.SignalR.WebSockets;
 using Realtime.Testing;
 
 namespace RoomsNamespaces.Tests;
 
 /// <summary>
-/// Step 04's SignalR counterpart, driven by three C# clients (HubConnection over WebSocket): who receives what for
+/// Step 04's SignalR counterpart, driven by three C# clients (the official client, HubConnectionBuilder().WithUrl(...)): who receives what for
 /// private, public, broadcast and group sends (post 001), the /goods and /user hubs (post 001's namespaces), and
 /// post 003's chat.
 /// </summary>
@@ -88,8 +87,8 @@ public sealed class SignalRRoomsTests
         var transcript = new Transcript();
 
         // io("/goods") and io("/user"): in SignalR, two HubConnections — two WebSockets.
-        await using var goods = new HubConnectionBuilder().WithWebSocketUrl(new Uri(app.BaseAddress, "/goods")).Build();
-        await using var user = new HubConnectionBuilder().WithWebSocketUrl(new Uri(app.BaseAddress, "/user")).Build();
+        await using var goods = new HubConnectionBuilder().WithUrl(new Uri(app.BaseAddress, "/goods")).Build();
+        await using var user = new HubConnectionBuilder().WithUrl(new Uri(app.BaseAddress, "/user")).Build();
         await goods.StartAsync();
         await app.Log.WaitForText("goods connected");
         await user.StartAsync();
@@ -193,7 +192,7 @@ public sealed class SignalRRoomsTests
 
         public static async Task<Member> ConnectAsync(RunningApp<signalr::Program> app, string name)
         {
-            var connection = new HubConnectionBuilder().WithWebSocketUrl(new Uri(app.BaseAddress, $"/channels?name={name}")).Build();
+            var connection = new HubConnectionBuilder().WithUrl(new Uri(app.BaseAddress, $"/channels?name={name}")).Build();
             var member = new Member(name, connection);
             await connection.StartAsync();
             member.Id = await connection.InvokeAsync<string>("WhoAmI");
@@ -231,7 +230,7 @@ public sealed class SignalRRoomsTests
         {
             // With automatic reconnect: Context.Abort() (like socket.disconnect(true)) still ends the connection for good.
             var chatter = new Chatter(name, new HubConnectionBuilder()
-                .WithWebSocketUrl(new Uri(app.BaseAddress, "/chat"))
+                .WithUrl(new Uri(app.BaseAddress, "/chat"))
                 .WithAutomaticReconnect()
                 .Build());
             await chatter.Connection.StartAsync();

@@ -4,8 +4,8 @@ using System.Text;
 using System.Text.RegularExpressions;
 using MessagePack;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
-using Realtime.SignalR.WebSockets;
 using Realtime.Testing;
 using StackExchange.Redis;
 
@@ -175,9 +175,22 @@ public sealed partial class SignalRScaleOutTests
         public static Task<Member> ConnectAsync(RunningApp<signalr::Program> app, string name) => ConnectAsync(app.BaseAddress, name);
 
         /// <summary>Connects to a server, or to nginx in front of servers.</summary>
-        public static async Task<Member> ConnectAsync(Uri server, string name)
+        /// <param name="skipNegotiation">
+        /// WebSocket straight away, with no negotiate request first (the JavaScript client's <c>skipNegotiation: true</c>):
+        /// one request, so a load balancer without stickiness cannot split the connection between two servers.
+        /// </param>
+        public static async Task<Member> ConnectAsync(Uri server, string name, bool skipNegotiation = false)
         {
-            var connection = new HubConnectionBuilder().WithWebSocketUrl(new Uri(server, $"/channels?name={name}")).Build();
+            var connection = new HubConnectionBuilder()
+                .WithUrl(new Uri(server, $"/channels?name={name}"), options =>
+                {
+                    if (skipNegotiation)
+                    {
+                        options.SkipNegotiation = true;
+                        options.Transports = HttpTransportType.WebSockets;
+                    }
+                })
+                .Build();
             var member = new Member(name, connection);
             await connection.StartAsync();
             // Answered only after the server's OnConnectedAsync, so its Redis subscriptions are in place too.

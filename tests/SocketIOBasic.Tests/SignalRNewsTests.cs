@@ -4,7 +4,6 @@ using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
-using Realtime.SignalR.WebSockets;
 using Realtime.Testing;
 using signalr::SocketIOBasic.SignalR;
 using SignalRNewsClient = SocketIOBasic.SignalRClient.NewsClient;
@@ -12,8 +11,9 @@ using SignalRNewsClient = SocketIOBasic.SignalRClient.NewsClient;
 namespace SocketIOBasic.Tests;
 
 /// <summary>
-/// Step 03's SignalR counterpart: the news hub at /news (post 002 §12.3 as a hub), driven by the C# HubConnection
-/// (over <see cref="WebSocketConnectionFactory"/>), by hand-written protocol messages, and by the page in Chromium.
+/// Step 03's SignalR counterpart: the news hub at /news (post 002 §12.3 as a hub), driven by the official C# client
+/// (<c>HubConnectionBuilder().WithUrl(...)</c>), by hand-written protocol messages, and by the page in Chromium.
+/// How that client connects (negotiation, fallback, reconnection) is in <see cref="SignalRClientTests"/>.
 /// </summary>
 public sealed partial class SignalRNewsTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
 {
@@ -55,7 +55,7 @@ public sealed partial class SignalRNewsTests(BrowserFixture browser) : IClassFix
     {
         await using var app = await RunningApp<signalr::Program>.StartAsync(FastNews);
         var wire = new Transcript();
-        var url = new Uri(WebSocketConnectionFactory.ToWebSocketUrl(app.BaseAddress), "/news");
+        var url = WebSocketUrl(app, "/news");
         await using (var socket = await SignalRWire.ConnectAsync(url))
         {
             async Task Send(string json)
@@ -139,7 +139,7 @@ public sealed partial class SignalRNewsTests(BrowserFixture browser) : IClassFix
         first.On<string>("news", _ => firstNews.TrySetResult());
         await first.StartAsync();
 
-        var url = new Uri(WebSocketConnectionFactory.ToWebSocketUrl(app.BaseAddress), "/news");
+        var url = WebSocketUrl(app, "/news");
         await using var second = await SignalRWire.ConnectAsync(url);
         await second.SendAsync("""{"protocol":"json","version":1}""");
         Assert.Equal("{}", await second.ReceiveAsync());
@@ -202,7 +202,11 @@ public sealed partial class SignalRNewsTests(BrowserFixture browser) : IClassFix
     }
 
     private static HubConnection Connect(RunningApp<signalr::Program> app, string hub) =>
-        new HubConnectionBuilder().WithWebSocketUrl(new Uri(app.BaseAddress, hub)).Build();
+        new HubConnectionBuilder().WithUrl(new Uri(app.BaseAddress, hub)).Build();
+
+    // Straight to the hub over WebSocket, without negotiating first (the JavaScript client's skipNegotiation: true).
+    private static Uri WebSocketUrl(RunningApp<signalr::Program> app, string hub) =>
+        new UriBuilder(new Uri(app.BaseAddress, hub)) { Scheme = "ws" }.Uri;
 
     // Server connection ids, as the hub logs them: "(127.0.0.1, <id>)".
     private static Scrubber NewScrubber() => Scrubber.Default().WithStartupPort().AddPattern(ConnectionIdInLog(), "connection");
