@@ -1,7 +1,9 @@
 using System.Net.Mail;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Identity;
+using System.Threading.RateLimiting;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using PostsSync.Data;
 
 namespace PostsSync;
@@ -16,8 +18,10 @@ public static class AuthEndpoints
     public static void MapAuthEndpoints(this IEndpointRouteBuilder app)
     {
         var auth = app.MapGroup("/auth");
-        auth.MapPut("/signup", SignupAsync);
-        auth.MapPost("/login", LoginAsync);
+        // Guessing passwords costs requests: at most Posts:SignInAttempts per client address per Posts:SignInWindow,
+        // then 429 (AddSignInRateLimit below). The course let a script try as fast as the server answered.
+        auth.MapPut("/signup", SignupAsync).RequireRateLimiting(SignInPolicy);
+        auth.MapPost("/login", LoginAsync).RequireRateLimiting(SignInPolicy);
         auth.MapGet("/status", GetStatusAsync).RequireAuthorization();
         auth.MapPatch("/status", UpdateStatusAsync).RequireAuthorization();
     }
@@ -47,19 +51,27 @@ public static class AuthEndpoints
         return Results.Json(new { message = "User created!", userId = user.Id }, statusCode: StatusCodes.Status201Created);
     }
 
+    /// <summary>
+    /// The one answer to a failed login. The course answered "A user with this email could not be found." or
+    /// "Wrong password!", which tells anyone which emails have an account; here both cases read the same.
+    /// </summary>
+    public const string LoginFailed = "Wrong email or password.";
+
+    public const string SignInPolicy = "sign-in";
+
+    // A hash of nothing in particular: an unknown email is checked against it, so that it costs the same PBKDF2
+    // time as a wrong password (a quick 401 would give the answer away by its timing).
+    private static readonly string UnknownUserHash = new PasswordHasher<User>().HashPassword(null!, Guid.NewGuid().ToString());
+
     // POST /auth/login {email, password} → {token, userId} (valid 1 h) or 401
     private static async Task<IResult> LoginAsync(LoginBody body, PostsDb db, PasswordHasher<User> hasher, Tokens tokens, CancellationToken ct)
     {
         var email = body.Email?.Trim().ToLowerInvariant() ?? "";
         var user = await db.Users.SingleOrDefaultAsync(u => u.Email == email, ct);
-        if (user is null)
+        var check = hasher.VerifyHashedPassword(user!, user?.PasswordHash ?? UnknownUserHash, body.Password?.Trim() ?? "");
+        if (user is null || check == PasswordVerificationResult.Failed)
         {
-            return Errors.Json(StatusCodes.Status401Unauthorized, "A user with this email could not be found.");
-        }
-        var check = hasher.VerifyHashedPassword(user, user.PasswordHash, body.Password?.Trim() ?? "");
-        if (check == PasswordVerificationResult.Failed)
-        {
-            return Errors.Json(StatusCodes.Status401Unauthorized, "Wrong password!");
+            return Errors.Json(StatusCodes.Status401Unauthorized, LoginFailed);
         }
         if (check == PasswordVerificationResult.SuccessRehashNeeded)
         {
@@ -98,6 +110,34 @@ public static class AuthEndpoints
         await db.SaveChangesAsync(ct);
         return Results.Json(new { message = "User updated." });
     }
+
+    /// <summary>
+    /// ASP.NET Core's rate limiter for the sign-in routes: a fixed window per client address. Over the limit the
+    /// answer is 429 <c>{ message, data }</c> with <c>Retry-After</c>; the password is not even checked.
+    /// </summary>
+    public static IServiceCollection AddSignInRateLimit(this IServiceCollection services) => services.AddRateLimiter(o =>
+    {
+        o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+        o.OnRejected = async (rejected, _) =>
+        {
+            if (rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
+            {
+                rejected.HttpContext.Response.Headers.RetryAfter =
+                    ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+            await Errors.WriteAsync(rejected.HttpContext, StatusCodes.Status429TooManyRequests, "Too many attempts. Try again later.");
+        };
+        o.AddPolicy(SignInPolicy, context =>
+        {
+            var options = context.RequestServices.GetRequiredService<IOptions<PostsOptions>>().Value;
+            return RateLimitPartition.GetFixedWindowLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "", _ => new()
+            {
+                PermitLimit = options.SignInAttempts,
+                Window = options.SignInWindow,
+                QueueLimit = 0,
+            });
+        });
+    });
 
     private static bool IsEmail(string email) =>
         email.Length <= Limits.Email && MailAddress.TryCreate(email, out var address) && address.Address == email

@@ -16,6 +16,12 @@ public sealed class PostsOptions
 
     /// <summary>The largest accepted image, in bytes. Default 5 MB.</summary>
     public long MaxImageBytes { get; set; } = 5 * 1024 * 1024;
+
+    /// <summary>Sign-up and login requests allowed per client address per <see cref="SignInWindow"/>; then 429.</summary>
+    public int SignInAttempts { get; set; } = 10;
+
+    /// <summary>The rate limiter's fixed window for <see cref="SignInAttempts"/>. Default 1 minute.</summary>
+    public TimeSpan SignInWindow { get; set; } = TimeSpan.FromMinutes(1);
 }
 
 /// <summary>The "Jwt" section: how login tokens are signed and how long they live.</summary>

@@ -105,7 +105,7 @@ public sealed class AuthApiTests
     }
 
     [Fact]
-    public async Task Login_with_an_unknown_email_or_a_wrong_password_is_401()
+    public async Task Login_answers_an_unknown_email_and_a_wrong_password_the_same()
     {
         await using var app = await PostsApp.StartAsync();
         await app.SignUpAndLogInAsync("Kim");
@@ -114,10 +114,35 @@ public sealed class AuthApiTests
         var unknown = await client.PostAsJsonAsync("/auth/login", new { email = "nobody@example.com", password = "secret1" });
         var wrong = await client.PostAsJsonAsync("/auth/login", new { email = "kim@example.com", password = "secret2" });
 
+        // Nothing tells whether kim@example.com has an account: same status, same body.
         Assert.Equal(HttpStatusCode.Unauthorized, unknown.StatusCode);
-        Assert.Equal("A user with this email could not be found.", (await unknown.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("message").GetString());
         Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
-        Assert.Equal("Wrong password!", (await wrong.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("message").GetString());
+        var unknownBody = await unknown.Content.ReadAsStringAsync();
+        Assert.Equal(unknownBody, await wrong.Content.ReadAsStringAsync());
+        Assert.Equal("""{"message":"Wrong email or password.","data":[]}""", unknownBody);
+    }
+
+    [Fact]
+    public async Task Sign_in_attempts_over_the_limit_are_429_without_checking_the_password()
+    {
+        await using var app = await PostsApp.StartAsync(settings: new() { ["Posts:SignInAttempts"] = "4" });
+        await app.SignUpAndLogInAsync("Kim");                        // attempts 1 and 2
+        using var client = app.Client();
+        var wrong = await client.PostAsJsonAsync("/auth/login", new { email = "kim@example.com", password = "guess1" });
+        var alsoWrong = await client.PostAsJsonAsync("/auth/login", new { email = "kim@example.com", password = "guess2" });
+        Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, alsoWrong.StatusCode);
+
+        // The fifth attempt in the minute is refused, even with the right password; sign-up counts too.
+        var right = await client.PostAsJsonAsync("/auth/login", new { email = "kim@example.com", password = "secret1" });
+        var signup = await client.PutAsJsonAsync("/auth/signup", new { email = "lee@example.com", password = "secret1", name = "Lee" });
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, right.StatusCode);
+        Assert.Equal("""{"message":"Too many attempts. Try again later.","data":[]}""", await right.Content.ReadAsStringAsync());
+        Assert.True(int.Parse(right.Headers.GetValues("Retry-After").Single(), System.Globalization.CultureInfo.InvariantCulture) is > 0 and <= 60);
+        Assert.Equal(HttpStatusCode.TooManyRequests, signup.StatusCode);
+        // Other routes are not limited.
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/feed/posts")).StatusCode);
     }
 
     [Fact]

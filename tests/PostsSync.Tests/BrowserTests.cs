@@ -115,7 +115,7 @@ public sealed class BrowserTests(BrowserFixture browser) : IClassFixture<Browser
         await kim.Page.FillAsync("#login-email", "nobody@example.com");
         await kim.Page.FillAsync("#login-password", "secret1");
         await kim.Page.ClickAsync("#login-form button[type=submit]");
-        await Expect(kim.Page.Locator("#error")).ToHaveTextAsync("A user with this email could not be found.");
+        await Expect(kim.Page.Locator("#error")).ToHaveTextAsync("Wrong email or password.");
 
         await SignUpAndLogInAsync(app, kim, "kim@example.com", "Kim");
         await Expect(Titles(kim)).ToHaveTextAsync(["Post number 3", "Post number 2"]);

@@ -389,7 +389,7 @@ public sealed class FeedApiTests
     }
 
     /// <summary>A token shaped like the app's (issuer, userId claim), signed with <paramref name="secret"/>.</summary>
-    private static string Forge(int userId, string secret, DateTime expires) => new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+    internal static string Forge(int userId, string secret, DateTime expires) => new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
     {
         Issuer = "PostsSync",
         Claims = new Dictionary<string, object> { ["userId"] = userId.ToString(System.Globalization.CultureInfo.InvariantCulture) },

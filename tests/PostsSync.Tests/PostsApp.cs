@@ -34,17 +34,23 @@ public sealed class PostsApp : IAsyncDisposable
 
     public string ImagesFolder => Path.Combine(_folder, "images");
 
-    public static async Task<PostsApp> StartAsync(Transcript? log = null)
+    /// <summary>Starts the app; <paramref name="settings"/> add to or override the tests' configuration.</summary>
+    public static async Task<PostsApp> StartAsync(Transcript? log = null, Dictionary<string, string?>? settings = null)
     {
         var folder = Path.Combine(Path.GetTempPath(), "posts-sync-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
-        var app = await RunningApp<Program>.StartAsync(new Dictionary<string, string?>
+        var configuration = new Dictionary<string, string?>
         {
             ["Posts:Database"] = Path.Combine(folder, "posts.db"),
             ["Posts:ImagesFolder"] = Path.Combine(folder, "images"),
             ["Posts:MaxImageBytes"] = MaxImageBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Jwt:Secret"] = JwtSecret,
-        }, log);
+        };
+        foreach (var (key, value) in settings ?? [])
+        {
+            configuration[key] = value;
+        }
+        var app = await RunningApp<Program>.StartAsync(configuration, log);
         return new PostsApp(app, folder);
     }
 

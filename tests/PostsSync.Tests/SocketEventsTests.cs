@@ -27,13 +27,14 @@ public sealed partial class SocketEventsTests
             seen = lines.Count;
         }
 
-        await using var listener = await NodeListener.ConnectAsync(app.BaseAddress);
+        var (_, kim) = await app.SignUpAndLogInAsync("Kim");
+        var (_, lee) = await app.SignUpAndLogInAsync("Lee");   // the second client is a signed-in user: its token in the handshake
+        await using var listener = await NodeListener.ConnectAsync(app.BaseAddress, lee);
         await app.Log.WaitForText("Client connected");
         transcript.Section("Server log when the second client connects");
         transcript.Add(app.Log.Lines.Single(l => l.Contains("Client connected", StringComparison.Ordinal)));
         Received(listener, "The second client connects (Node socket.io-client over WebSocket): the namespace CONNECT");
 
-        var (_, kim) = await app.SignUpAndLogInAsync("Kim");
         using var client = app.Client(kim);
         var created = await app.CreatePostAsync(kim, "Hello from Kim", "My first post.");
         var id = created.GetProperty("_id").GetInt32();

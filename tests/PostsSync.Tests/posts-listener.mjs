@@ -4,12 +4,15 @@
 //   frame 42["posts",{...}]          a message exactly as it travelled (Engine.IO "4" + Socket.IO "2" + JSON)
 //   posts {...}                      the same event as the client's socket.on("posts") receives it
 // It exits when its standard input closes (the test ends it that way).
-//   node posts-listener.mjs http://127.0.0.1:8080
+//   connect_error <message>          the server refused the socket (no valid token)
+//   node posts-listener.mjs http://127.0.0.1:8080 <token>
 import { io } from 'socket.io-client';
 
 const url = process.argv[2] ?? 'http://localhost:8080';
+const token = process.argv[3];
 // WebSocket only: one WebSocket frame per message, so "frame" lines are exactly the frames on the wire.
-const socket = io(url, { transports: ['websocket'], reconnection: false });
+// The login token travels in the handshake's auth, as the page sends it: io({ auth: { token } }).
+const socket = io(url, { transports: ['websocket'], reconnection: false, auth: token ? { token } : {} });
 
 socket.io.on('open', () => {
   socket.io.engine.on('packet', (packet) => {

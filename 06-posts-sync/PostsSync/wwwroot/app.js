@@ -300,7 +300,9 @@ function connectSocket() {
     return;
   }
   // openSocket('http://localhost:8080') in the course; same origin here, so no URL and no CORS.
-  const socket = io();
+  // The token goes in the handshake's auth (a function, so a reconnection sends the current one): the server
+  // refuses sockets without a valid token, as the REST API refuses requests (SocketAuth.cs).
+  const socket = io({ auth: (send) => send({ token: state.token }) });
   let connectedBefore = false;
   socket.on('connect', () => {
     setLive(true);
@@ -309,7 +311,13 @@ function connectSocket() {
     if (connectedBefore) loadPage(state.page);
     connectedBefore = true;
   });
-  socket.on('disconnect', () => setLive(false));
+  // Refused by the server (no valid token) or closed by it when the token expired: Socket.IO does not retry
+  // either, and the REST calls would answer 401 too, so log in again.
+  socket.on('connect_error', () => { if (!socket.active) logout(); });
+  socket.on('disconnect', (reason) => {
+    setLive(false);
+    if (reason === 'io server disconnect') logout();
+  });
   socket.on('posts', (data) => {
     if (data.action === 'create') {
       addPost(data.post);
