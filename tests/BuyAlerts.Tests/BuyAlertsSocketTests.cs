@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Realtime.Testing;
@@ -19,6 +20,14 @@ public sealed class BuyAlertsSocketTests
         await using var shop = await ShopServer.StartAsync(log: log);
         var minsu = await shop.NewMemberAsync("민수");
         var jisu = await shop.NewMemberAsync("지수");
+        // 민수 pays twice over REST first, as the order page does: the hamburger (order 1), then a cart of three (order 2).
+        var burger = await HostileClientTests.PlaceOrderAsync(minsu, 4);
+        foreach (var goodsId in new[] { 2, 3, 6 })
+        {
+            Assert.Equal(System.Net.HttpStatusCode.Created,
+                (await minsu.Client.PostAsync($"/api/goods/{goodsId}/cart", System.Net.Http.Json.JsonContent.Create(new { quantity = 1 }))).StatusCode);
+        }
+        var cartOrder = await PlaceCartOrderAsync(minsu);
         await using var clients = SocketClients.Start(shop.BaseAddress);
         var scrubber = Scrubber.Default();
         var ids = new Dictionary<string, (string Sid, string SocketId)>();
@@ -30,14 +39,14 @@ public sealed class BuyAlertsSocketTests
         }
         await log.WaitForText("새로운 소켓이 연결되었습니다.", count: 3);
 
-        // 1. The post's payload, lying: another nickname, a made-up goods name.
-        await clients.EmitAsync("민수", "BUY", new { nickname = "누군가", goodsId = 4, goodsName = "공짜 햄버거" }, ack: true);
+        // 1. The post's payload for order 1, lying: another nickname, a made-up goods name.
+        await clients.EmitAsync("민수", "BUY", new { nickname = "누군가", goodsId = 4, goodsName = "공짜 햄버거", orderId = burger }, ack: true);
         await Task.WhenAll(People.Select(p => clients.WaitForEventAsync(p, "BUY_GOODS", 1)).Append(clients.WaitForAckAsync("민수")));
         // 2. A guest (no cookie) cannot buy; nobody hears of it (the next alert would show otherwise: events keep their order).
-        await clients.EmitAsync("guest", "BUY", new { nickname = "guest", goodsId = 1, goodsName = "아메리카노" }, ack: true);
+        await clients.EmitAsync("guest", "BUY", new { nickname = "guest", goodsId = 4, goodsName = "햄버거", orderId = burger }, ack: true);
         await clients.WaitForAckAsync("guest");
-        // 3. An order of three goods from the cart.
-        await clients.EmitAsync("민수", "BUY", new { nickname = "민수", goodsId = 2, goodsName = "카페라떼 외 2개의 상품", goodsIds = new[] { 2, 3, 6 } }, ack: true);
+        // 3. The order of three goods from the cart.
+        await clients.EmitAsync("민수", "BUY", new { nickname = "민수", goodsId = 2, goodsName = "카페라떼 외 2개의 상품", orderId = cartOrder }, ack: true);
         await Task.WhenAll(People.Select(p => clients.WaitForEventAsync(p, "BUY_GOODS", 2)).Append(clients.WaitForAckAsync("민수", 2)));
         // 4. Everyone leaves, one after the other.
         foreach (var name in People)
@@ -59,10 +68,11 @@ public sealed class BuyAlertsSocketTests
             .AppendLine("# One BUY on the wire: 민수 (signed in) buys; 지수 (signed in) and a guest (no cookie) watch.")
             .AppendLine("# {socket1} {sid1} = 민수, {socket2} {sid2} = 지수, {socket3} {sid3} = the guest.")
             .AppendLine("# Engine.IO frames: → sent by that client, ← received by it (heartbeats left out).")
-            .AppendLine("# 1. 민수 sends the post's BUY payload claiming to be 누군가 buying 공짜 햄버거 (goodsId 4):")
-            .AppendLine("#    everyone gets BUY_GOODS with 민수's nickname (from the cookie) and the name from the database.")
-            .AppendLine("# 2. The guest sends BUY: the acknowledgement refuses it, nobody is told.")
-            .AppendLine("# 3. 민수 orders three goods (goodsIds 2, 3, 6): \"카페라떼 외 2개의 상품\".")
+            .AppendLine("# Before connecting, 민수 placed two orders over REST (POST /api/orders): 1 = the hamburger, 2 = a cart of three.")
+            .AppendLine("# 1. 민수 sends the post's BUY payload for order 1, claiming to be 누군가 buying 공짜 햄버거 (goodsId 4):")
+            .AppendLine("#    everyone gets BUY_GOODS with 민수's nickname (from the cookie) and the name from the order.")
+            .AppendLine("# 2. The guest sends BUY naming 민수's order: the acknowledgement refuses it, nobody is told.")
+            .AppendLine("# 3. 민수 announces order 2, three goods (2, 3, 6): \"카페라떼 외 2개의 상품\".")
             .AppendLine("# 4. 민수, 지수 and the guest leave, in that order.")
             .AppendLine("## server log");
         foreach (var line in log.Lines)
@@ -104,7 +114,7 @@ public sealed class BuyAlertsSocketTests
 
         await clients.ConnectAsync("guest");
         await clients.ConnectAsync("민수", minsu.CookieHeader(shop.BaseAddress));
-        await clients.EmitAsync("민수", "BUY", new { goodsId = 1 });
+        await clients.EmitAsync("민수", "BUY", new { goodsId = 1, orderId = await HostileClientTests.PlaceOrderAsync(minsu, 1) });
         await clients.WaitForEventAsync("guest", "BUY_GOODS");
 
         // The first (and only) event the guest got is the real purchase.
@@ -122,29 +132,38 @@ public sealed class BuyAlertsSocketTests
         await clients.ConnectAsync("민수", minsu.CookieHeader(shop.BaseAddress));
         await clients.ConnectAsync("guest");
 
+        var sandwich = await HostileClientTests.PlaceOrderAsync(minsu, 6);
         object[] bad =
         [
-            new { nickname = "민수", goodsId = 9999, goodsName = "없는 상품" },
+            new { nickname = "민수", goodsId = 9999, goodsName = "없는 상품" }, // the post's payload: no order
             new { nickname = "민수" },
-            new { goodsIds = Array.Empty<int>() },
-            new { goodsIds = new[] { 1, 9999 } },
-            new { goodsIds = Enumerable.Range(1, 51).ToArray() },
+            new { orderId = 9999 },
+            new { orderId = -1 },
+            new { orderId = 0, goodsId = 6 },
         ];
         foreach (var (payload, i) in bad.Select((p, i) => (p, i)))
         {
             await clients.EmitAsync("민수", "BUY", payload, ack: true);
             await clients.WaitForAckAsync("민수", i + 1);
         }
-        await clients.EmitAsync("민수", "BUY", "not an object", ack: true); // cannot be read as a BUY: logged, not answered
-        await clients.EmitAsync("민수", "BUY", new { goodsId = 6 }, ack: true);
+        await clients.EmitAsync("민수", "BUY", "not an object", ack: true);             // cannot be read as a BUY: logged, not answered
+        await clients.EmitAsync("민수", "BUY", new { orderId = "1 OR 1=1" }, ack: true); // neither can this
+        await clients.EmitAsync("민수", "BUY", new { goodsId = 6, orderId = sandwich }, ack: true);
         await clients.WaitForEventAsync("guest", "BUY_GOODS");
         await clients.WaitForAckAsync("민수", bad.Length + 1);
 
         var acks = clients.LinesOf("민수").Where(l => l.StartsWith("ack ", StringComparison.Ordinal)).ToArray();
-        Assert.All(acks[..bad.Length], a => Assert.Equal("ack {\"errorMessage\":\"상품이 존재하지 않습니다.\"}", a));
+        Assert.All(acks[..bad.Length], a => Assert.Equal("ack {\"errorMessage\":\"주문 내역을 찾을 수 없습니다.\"}", a));
         Assert.Equal("ack {\"ok\":true}", acks[^1]);
         var alert = Assert.Single(clients.EventsOf("guest", "BUY_GOODS"));
         Assert.Equal("샌드위치", alert.GetProperty("goodsName").GetString());
+    }
+
+    private static async Task<int> PlaceCartOrderAsync(Member member)
+    {
+        var response = await member.Client.PostAsync("/api/orders", System.Net.Http.Json.JsonContent.Create(new { }));
+        Assert.Equal(System.Net.HttpStatusCode.Created, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("order").GetProperty("orderId").GetInt32();
     }
 
     [Fact]

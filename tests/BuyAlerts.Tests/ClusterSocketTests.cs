@@ -36,7 +36,8 @@ public sealed class ClusterSocketTests
         await onA.ConnectAsync("민수", minsu.CookieHeader(cluster.A.BaseAddress));
         await onB.ConnectAsync("guest");
 
-        await onA.EmitAsync("민수", "BUY", new { nickname = "누군가", goodsId = 4, goodsName = "공짜 햄버거" }, ack: true);
+        var orderId = await HostileClientTests.PlaceOrderAsync(minsu, 4); // on a; b sees the same database
+        await onA.EmitAsync("민수", "BUY", new { nickname = "누군가", goodsId = 4, goodsName = "공짜 햄버거", orderId }, ack: true);
         await onB.WaitForEventAsync("guest", "BUY_GOODS");
         await messages.WaitFor(l => l == "socket.io#/#", what: "the broadcast on Redis");
 

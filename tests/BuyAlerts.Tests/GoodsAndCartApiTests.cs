@@ -68,7 +68,7 @@ public sealed class GoodsAndCartApiTests(ShopFixture shop) : IClassFixture<ShopF
     [Fact]
     public async Task Adding_goods_answers_201_and_refuses_a_taken_goods_id()
     {
-        var client = Server.CreateClient();
+        var client = (await Server.AdminAsync()).Client; // only an administrator adds goods (HostileClientTests)
         var goodsId = Random.Shared.Next(1000, 1_000_000);
         var body = new { goodsId, name = "녹차", thumbnailUrl = "/images/goods/latte.svg", category = "차", price = 3 };
 
@@ -92,7 +92,7 @@ public sealed class GoodsAndCartApiTests(ShopFixture shop) : IClassFixture<ShopF
     [InlineData(77, "녹차", "/a.svg", "음료", -1)]
     public async Task Adding_invalid_goods_gets_a_clear_400(int goodsId, string name, string thumbnailUrl, string category, int price)
     {
-        var response = await Server.CreateClient().PostAsJsonAsync("/api/goods", new { goodsId, name, thumbnailUrl, category, price });
+        var response = await (await Server.AdminAsync()).Client.PostAsJsonAsync("/api/goods", new { goodsId, name, thumbnailUrl, category, price });
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.StartsWith("상품 정보가 올바르지 않습니다.", await ErrorOf(response), StringComparison.Ordinal);

@@ -15,6 +15,11 @@ public sealed class ShopServer : IAsyncDisposable
 {
     public const string TestSecret = "test-secret-for-buy-alerts-0123456789abcdef";
 
+    /// <summary>The one administrator the test shop knows (<c>Shop:Admins</c>): only they may add goods.</summary>
+    public const string AdminEmail = "admin@example.com";
+
+    private static int s_lastClientAddress;
+
     private readonly string _folder;
     private readonly bool _ownsFolder;
 
@@ -41,6 +46,7 @@ public sealed class ShopServer : IAsyncDisposable
         {
             ["Shop:DatabasePath"] = Path.Combine(folder, "shop.db"),
             ["Jwt:Secret"] = TestSecret,
+            ["Shop:Admins:0"] = AdminEmail,
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
@@ -62,12 +68,31 @@ public sealed class ShopServer : IAsyncDisposable
     public static string NewTempFolder() => Path.Combine(Path.GetTempPath(), "buy-alerts-tests", Guid.NewGuid().ToString("N"));
 
     /// <summary>A client that keeps cookies, as a browser does.</summary>
-    public HttpClient CreateBrowserLikeClient(CookieContainer? cookies = null) =>
-        new(new HttpClientHandler { CookieContainer = cookies ?? new CookieContainer(), UseCookies = true }) { BaseAddress = BaseAddress };
+    /// <param name="address">The client's own address (see <see cref="NewClientAddress"/>); by default a new one.</param>
+    public HttpClient CreateBrowserLikeClient(CookieContainer? cookies = null, string? address = null) =>
+        From(new HttpClientHandler { CookieContainer = cookies ?? new CookieContainer(), UseCookies = true }, address);
 
     /// <summary>A client without cookies; add a token with <see cref="WithBearer"/>.</summary>
-    public HttpClient CreateClient() =>
-        new(new HttpClientHandler { UseCookies = false }) { BaseAddress = BaseAddress };
+    /// <param name="address">The client's own address (see <see cref="NewClientAddress"/>); by default a new one.</param>
+    public HttpClient CreateClient(string? address = null) => From(new HttpClientHandler { UseCookies = false }, address);
+
+    /// <summary>
+    /// Every test client stands for a different machine: all of them connect from 127.0.0.1, so each sends its own
+    /// address as <c>X-Forwarded-For</c>, as nginx does for the browsers behind it (the shop trusts it from loopback
+    /// only). Sign-ins are rate-limited per address, and the tests of one shop are many people, not one.
+    /// </summary>
+    public static string NewClientAddress()
+    {
+        var n = Interlocked.Increment(ref s_lastClientAddress);
+        return $"10.{(n >> 16) & 255}.{(n >> 8) & 255}.{n & 255}";
+    }
+
+    private HttpClient From(HttpClientHandler handler, string? address)
+    {
+        var client = new HttpClient(handler) { BaseAddress = BaseAddress };
+        client.DefaultRequestHeaders.Add("X-Forwarded-For", address ?? NewClientAddress());
+        return client;
+    }
 
     public static HttpClient WithBearer(HttpClient client, string token)
     {
@@ -76,9 +101,9 @@ public sealed class ShopServer : IAsyncDisposable
     }
 
     /// <summary>Registers a fresh member and signs in with a cookie-keeping client.</summary>
-    public async Task<Member> NewMemberAsync(string nickname, string password = "1234")
+    public async Task<Member> NewMemberAsync(string nickname, string password = "1234", string? email = null)
     {
-        var email = $"{Guid.NewGuid():N}@example.com";
+        email ??= $"{Guid.NewGuid():N}@example.com";
         var cookies = new CookieContainer();
         var client = CreateBrowserLikeClient(cookies);
         var signUp = await client.PostAsJsonAsync("/api/users", new { email, nickname, password, confirmPassword = password });
@@ -87,6 +112,23 @@ public sealed class ShopServer : IAsyncDisposable
         Assert.Equal(HttpStatusCode.OK, signIn.StatusCode);
         var token = (await signIn.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
         return new Member(email, nickname, password, token, client, cookies);
+    }
+
+    private readonly SemaphoreSlim _adminGate = new(1, 1);
+    private Member? _admin;
+
+    /// <summary>The administrator (<see cref="AdminEmail"/>), signed up and in on first use.</summary>
+    public async Task<Member> AdminAsync()
+    {
+        await _adminGate.WaitAsync();
+        try
+        {
+            return _admin ??= await NewMemberAsync("관리자", email: AdminEmail);
+        }
+        finally
+        {
+            _adminGate.Release();
+        }
     }
 
     public async ValueTask DisposeAsync()

@@ -16,21 +16,30 @@ public sealed class SocketClients(NodeProcess node) : IAsyncDisposable
     public static SocketClients Start(Uri shop, [CallerFilePath] string sourceFile = "") =>
         new(NodeProcess.Start(Path.GetDirectoryName(sourceFile)!, "socket-clients.cjs", [shop.ToString()]));
 
-    /// <summary>Connects <paramref name="name"/> (with a browser's cookie header, or none for a guest); returns (engine sid, socket id).</summary>
-    public async Task<(string Sid, string SocketId)> ConnectAsync(string name, string? cookie = null)
+    /// <summary>
+    /// Connects <paramref name="name"/> (with a browser's cookie header, or none for a guest; with the Origin header of
+    /// the page that opens it, or none as a Node client sends); returns (engine sid, socket id).
+    /// </summary>
+    public async Task<(string Sid, string SocketId)> ConnectAsync(string name, string? cookie = null, string? origin = null)
     {
-        await SendAsync(new { cmd = "connect", name, cookie });
+        var line = await TryConnectAsync(name, cookie, origin);
+        if (!line.StartsWith($"{name} connected ", StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"{name} could not connect: {line}");
+        }
+        var ids = line[$"{name} connected ".Length..].Split(' ');
+        return (ids[0], ids[1]);
+    }
+
+    /// <summary>Connects and returns the script's line: <c>&lt;name&gt; connected ...</c> or <c>&lt;name&gt; error ...</c>.</summary>
+    public async Task<string> TryConnectAsync(string name, string? cookie = null, string? origin = null)
+    {
+        await SendAsync(new { cmd = "connect", name, cookie, origin });
         var prefix = $"{name} connected ";
         var failed = $"{name} error ";
         await Output.WaitFor(l => l.StartsWith(prefix, StringComparison.Ordinal) || l.StartsWith(failed, StringComparison.Ordinal),
             what: $"{name} to connect");
-        var line = Output.Lines.Last(l => l.StartsWith(prefix, StringComparison.Ordinal) || l.StartsWith(failed, StringComparison.Ordinal));
-        if (!line.StartsWith(prefix, StringComparison.Ordinal))
-        {
-            throw new InvalidOperationException($"{name} could not connect: {line}");
-        }
-        var ids = line[prefix.Length..].Split(' ');
-        return (ids[0], ids[1]);
+        return Output.Lines.Last(l => l.StartsWith(prefix, StringComparison.Ordinal) || l.StartsWith(failed, StringComparison.Ordinal));
     }
 
     public Task EmitAsync(string name, string eventName, object data, bool ack = false) =>

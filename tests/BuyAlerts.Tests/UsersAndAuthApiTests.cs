@@ -168,7 +168,7 @@ public sealed class UsersAndAuthApiTests(ShopFixture shop) : IClassFixture<ShopF
                 // Well-formed HS256 token with the right claims, signed with a different key.
                 var other = new BuyAlerts.Auth.TokenService(
                     new Microsoft.IdentityModel.Tokens.SymmetricSecurityKey(new byte[32]), TimeSpan.FromHours(1), TimeProvider.System);
-                request.Headers.Add("Authorization", "Bearer " + other.Issue(new User { UserId = 1, Email = "a@b.c", Nickname = "x" }).Token);
+                request.Headers.Add("Authorization", "Bearer " + other.Issue(new User { UserId = 1, Email = "a@b.c", Nickname = "x" }, "session", DateTimeOffset.UtcNow.AddHours(1), isAdmin: true).Token);
                 break;
             case "cookie-without-bearer":
                 var member = await Server.NewMemberAsync(NewNickname());

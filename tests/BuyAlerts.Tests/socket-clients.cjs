@@ -1,5 +1,6 @@
 // Official socket.io-client (Node) clients driven by a test, one JSON command per stdin line:
 //   {"cmd":"connect","name":"민수","cookie":"authorization=Bearer%20..."}   (cookie optional: a guest)
+//   {"cmd":"connect","name":"evil","cookie":"...","origin":"http://evil.example"}   (the Origin a page elsewhere would send)
 //   {"cmd":"emit","name":"민수","event":"BUY","data":{...},"ack":true}
 //   {"cmd":"close","name":"민수"}            {"cmd":"exit"}
 // Prints one line per thing that happened, in order, per client:
@@ -17,12 +18,13 @@ const frameType = { open: 0, close: 1, ping: 2, pong: 3, message: 4, upgrade: 5,
 const clients = new Map();
 const say = (line) => process.stdout.write(line + "\n");
 
-function connect(name, cookie) {
+function connect(name, cookie, origin) {
   const socket = io(url, {
     transports: ["websocket"],
     reconnection: false,
     forceNew: true,
-    extraHeaders: cookie ? { cookie } : {}, // what a browser does by itself: send the shop's cookie with the handshake
+    // What a browser does by itself: send the shop's cookie with the handshake, and the Origin of the page.
+    extraHeaders: { ...(cookie ? { cookie } : {}), ...(origin ? { origin } : {}) },
   });
   const engine = socket.io.engine; // created synchronously, so even the open frame is seen
   const heartbeat = (p) => p.type === "ping" || p.type === "pong";
@@ -39,7 +41,7 @@ readline.createInterface({ input: process.stdin }).on("line", (line) => {
   const socket = clients.get(command.name);
   switch (command.cmd) {
     case "connect":
-      connect(command.name, command.cookie);
+      connect(command.name, command.cookie, command.origin);
       break;
     case "emit":
       if (command.ack) socket.emit(command.event, command.data, (answer) => say(`${command.name} ack ${JSON.stringify(answer)}`));

@@ -31,6 +31,12 @@ public static class Messages
     public const string InvalidGoods =
         "상품 정보가 올바르지 않습니다. goodsId(1 이상), name(1~50자), category(1~20자), price(0 이상), thumbnailUrl('/'로 시작하는 경로 또는 http(s) 주소)이 필요합니다.";
     public const string InvalidJson = "요청 본문이 올바른 JSON이 아닙니다.";
+    public const string AdminOnly = "관리자만 이용할 수 있는 기능입니다.";
+    public const string TooManyRequests = "요청이 너무 많습니다. 잠시 후 다시 시도해 주세요.";
+    public const string NothingToOrder = "주문할 상품이 없습니다.";
+    public const string OrderNotFound = "주문 내역을 찾을 수 없습니다.";
+    public const string OrderAlreadyAnnounced = "이미 알림을 보낸 주문입니다.";
+    public const string TooManyAlerts = "구매 알림은 1분에 3번까지 보낼 수 있습니다. 잠시 후 다시 시도해 주세요.";
 }
 
 public static class BadRequestBodies

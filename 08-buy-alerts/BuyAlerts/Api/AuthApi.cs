@@ -15,13 +15,13 @@ public static class AuthApi
 {
     public static RouteGroupBuilder MapAuthApi(this RouteGroupBuilder api)
     {
-        api.MapPost("/auth", SignIn);
+        api.MapPost("/auth", SignIn).RequireRateLimiting(SignInLimits.Policy); // a few guesses a minute per address
         api.MapDelete("/auth", SignOut);
         return api;
     }
 
     private static async Task<Results<Ok<SignInResponse>, BadRequest<ApiError>>> SignIn(
-        SignInRequest request, HttpResponse response, ShopDb db, IPasswordHasher<User> hasher, TokenService tokens,
+        SignInRequest request, HttpResponse response, ShopDb db, IPasswordHasher<User> hasher, ShopSessions sessions,
         CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(request.Email) || string.IsNullOrEmpty(request.Password))
@@ -44,14 +44,22 @@ public static class AuthApi
             await db.SaveChangesAsync(cancellationToken);
         }
 
-        var (token, expires) = tokens.Issue(user);
+        var (token, expires) = await sessions.StartAsync(db, user, cancellationToken); // a session row + its token
         AuthCookie.Append(response, token, expires); // the pages (and the socket handshake) send it back
         return TypedResults.Ok(new SignInResponse(token)); // other clients send it as Authorization: Bearer
     }
 
-    private static NoContent SignOut(HttpResponse response)
+    /// <summary>
+    /// Sign-out ends the session on the server (every copy of the token stops working, on every instance) and clears
+    /// the cookie. Without a valid token there is nothing to end: the cookie is cleared all the same.
+    /// </summary>
+    private static async Task<NoContent> SignOut(HttpContext context, ShopDb db, ShopSessions sessions, CancellationToken cancellationToken)
     {
-        AuthCookie.Delete(response);
+        if (context.User.SessionId() is { } sessionId)
+        {
+            await sessions.EndAsync(db, sessionId, cancellationToken);
+        }
+        AuthCookie.Delete(context.Response);
         return TypedResults.NoContent();
     }
 }

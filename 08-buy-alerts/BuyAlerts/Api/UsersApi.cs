@@ -16,7 +16,7 @@ public static class UsersApi
 {
     public static RouteGroupBuilder MapUsersApi(this RouteGroupBuilder api)
     {
-        api.MapPost("/users", SignUp);
+        api.MapPost("/users", SignUp).RequireRateLimiting(SignInLimits.Policy);
         api.MapGet("/users/me", Me).RequireAuthorization();
         return api;
     }

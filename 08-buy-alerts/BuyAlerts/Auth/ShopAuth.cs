@@ -14,12 +14,16 @@ namespace BuyAlerts.Auth;
 /// </summary>
 public static class ShopAuth
 {
+    /// <summary>The policy of what only administrators (<c>Shop:Admins</c>) may do: add goods.</summary>
+    public const string AdminOnly = "admin";
+
     public static IServiceCollection AddShopAuth(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
         var secret = ReadOrCreateSecret(configuration, environment);
         var lifetime = TimeSpan.FromMinutes(configuration.GetValue("Jwt:LifetimeMinutes", 12 * 60));
         var tokens = new TokenService(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(secret)), lifetime, TimeProvider.System);
         services.AddSingleton(tokens);
+        services.AddSingleton<ShopSessions>();
         services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>(); // PBKDF2; the post stored passwords as typed
 
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(options =>
@@ -37,6 +41,18 @@ public static class ShopAuth
                     }
                     return Task.CompletedTask;
                 },
+                // A well-signed token is not enough: its session must still stand (not signed out). One query per
+                // request, the REST API's and the Socket.IO handshake's alike, on the database every instance shares.
+                OnTokenValidated = async context =>
+                {
+                    var user = context.Principal!;
+                    var db = context.HttpContext.RequestServices.GetRequiredService<ShopDb>();
+                    var sessions = context.HttpContext.RequestServices.GetRequiredService<ShopSessions>();
+                    if (!await sessions.IsActiveAsync(db, user.SessionId(), user.UserId(), context.HttpContext.RequestAborted))
+                    {
+                        context.Fail("The session of this token has ended (signed out).");
+                    }
+                },
                 // The post's message instead of an empty 401.
                 OnChallenge = async context =>
                 {
@@ -45,9 +61,16 @@ public static class ShopAuth
                     context.Response.Headers.WWWAuthenticate = "Bearer";
                     await context.Response.WriteAsJsonAsync(new ApiError(Messages.SignInRequired));
                 },
+                // Signed in, but not an administrator.
+                OnForbidden = async context =>
+                {
+                    context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                    await context.Response.WriteAsJsonAsync(new ApiError(Messages.AdminOnly));
+                },
             };
         });
-        services.AddAuthorization();
+        services.AddAuthorizationBuilder()
+            .AddPolicy(AdminOnly, policy => policy.RequireAuthenticatedUser().RequireRole(TokenService.AdminRole));
         return services;
     }
 

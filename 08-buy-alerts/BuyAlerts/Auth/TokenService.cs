@@ -13,6 +13,8 @@ public sealed class TokenService(SymmetricSecurityKey key, TimeSpan lifetime, Ti
 {
     public const string Issuer = "buy-alerts";
     public const string NicknameClaim = "nickname";
+    public const string RoleClaim = "role";
+    public const string AdminRole = "admin";
 
     private readonly JsonWebTokenHandler _handler = new();
 
@@ -24,13 +26,29 @@ public sealed class TokenService(SymmetricSecurityKey key, TimeSpan lifetime, Ti
         ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
         ClockSkew = TimeSpan.FromSeconds(30),
         NameClaimType = NicknameClaim,
+        RoleClaimType = RoleClaim,
     };
 
-    /// <summary>A token for <paramref name="user"/>: <c>sub</c> is the user id, plus the nickname for display.</summary>
-    public (string Token, DateTimeOffset Expires) Issue(User user)
+    /// <summary>How long a token (and its session) lasts.</summary>
+    public TimeSpan Lifetime => lifetime;
+
+    /// <summary>
+    /// A token for <paramref name="user"/>: <c>sub</c> is the user id, <c>jti</c> the session it belongs to (sign-out
+    /// deletes it), the nickname for display, and <c>role: admin</c> for an administrator.
+    /// </summary>
+    public (string Token, DateTimeOffset Expires) Issue(User user, string sessionId, DateTimeOffset expires, bool isAdmin)
     {
         var now = time.GetUtcNow();
-        var expires = now + lifetime;
+        var claims = new Dictionary<string, object>
+        {
+            [JwtRegisteredClaimNames.Sub] = user.UserId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            [JwtRegisteredClaimNames.Jti] = sessionId,
+            [NicknameClaim] = user.Nickname,
+        };
+        if (isAdmin)
+        {
+            claims[RoleClaim] = AdminRole;
+        }
         var token = _handler.CreateToken(new SecurityTokenDescriptor
         {
             Issuer = Issuer,
@@ -38,11 +56,7 @@ public sealed class TokenService(SymmetricSecurityKey key, TimeSpan lifetime, Ti
             IssuedAt = now.UtcDateTime,
             NotBefore = now.UtcDateTime,
             Expires = expires.UtcDateTime,
-            Claims = new Dictionary<string, object>
-            {
-                [JwtRegisteredClaimNames.Sub] = user.UserId.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                [NicknameClaim] = user.Nickname,
-            },
+            Claims = claims,
             SigningCredentials = new SigningCredentials(key, SecurityAlgorithms.HmacSha256),
         });
         return (token, expires);
@@ -54,4 +68,7 @@ public static class ClaimsPrincipalExtensions
     /// <summary>The signed-in user's id (the token's <c>sub</c>), or null.</summary>
     public static int? UserId(this ClaimsPrincipal principal) =>
         int.TryParse(principal.FindFirstValue(JwtRegisteredClaimNames.Sub), out var id) ? id : null;
+
+    /// <summary>The session of the signed-in user's token (its <c>jti</c>), or null.</summary>
+    public static string? SessionId(this ClaimsPrincipal principal) => principal.FindFirstValue(JwtRegisteredClaimNames.Jti);
 }

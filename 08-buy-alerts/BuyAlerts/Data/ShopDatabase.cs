@@ -26,6 +26,13 @@ public static class ShopDatabase
         using var scope = app.Services.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<ShopDb>();
         db.Database.EnsureCreated();
+        // EnsureCreated does nothing to a file that exists: a database from before orders and sessions lacks them.
+        var tables = db.Database.SqlQueryRaw<string>("SELECT name AS Value FROM sqlite_master WHERE type = 'table'").ToList();
+        if (!tables.Contains("Orders") || !tables.Contains("Sessions"))
+        {
+            throw new InvalidOperationException(
+                $"{db.Database.GetDbConnection().DataSource} was made by an older version of this step (no Orders or Sessions table). Delete it (or App_Data) to start over.");
+        }
         if (!db.Goods.Any())
         {
             db.Goods.AddRange(SeedGoods);

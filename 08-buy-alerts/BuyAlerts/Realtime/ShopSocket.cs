@@ -4,11 +4,11 @@ using Realtime.SocketIO;
 namespace BuyAlerts.Realtime;
 
 /// <summary>
-/// The post's <c>io.on("connection", (sock) =&gt; { ... })</c>: logs arrivals and departures, turns a <c>BUY</c> into a
-/// <c>BUY_GOODS</c> for everyone (the buyer included), and counts the viewers of each page.
+/// The post's <c>io.on("connection", (sock) =&gt; { ... })</c>: logs arrivals and departures, turns a <c>BUY</c> for an
+/// order just placed into a <c>BUY_GOODS</c> for everyone (the buyer included), and counts the viewers of each page.
 /// </summary>
 public sealed class ShopSocket(SocketIOServer io, PurchaseAlerts purchases, PageViewers viewers, IConfiguration configuration,
-    IHostApplicationLifetime lifetime, ILogger<ShopSocket> logger)
+    IHostApplicationLifetime lifetime, TimeProvider time, ILogger<ShopSocket> logger)
 {
     public void OnConnection(SocketIOSocket socket)
     {
@@ -23,10 +23,22 @@ public sealed class ShopSocket(SocketIOServer io, PurchaseAlerts purchases, Page
         // The buyer is whoever signed in: the browser sent the "authorization" cookie with the handshake request, and
         // ASP.NET Core authentication turned it into the handshake's User before Socket.IO saw the connection.
         var userId = socket.Handshake.User?.UserId();
+        var sessionId = socket.Handshake.User?.SessionId();
 
+        // A page sends BUY once per payment and CHANGED_PAGE once per load; a script could send thousands a second.
+        var buyBudget = new EventBudget(burst: 10, refill: TimeSpan.FromSeconds(1), time);
+        var pageBudget = new EventBudget(burst: 5, refill: TimeSpan.FromSeconds(1), time);
+
+        // The post's BUY, now with the orderId of the order the page has just placed (POST /api/orders): the alert
+        // must be a real purchase, announced once (PurchaseAlerts checks the order, the member and the rate).
         socket.On<BuyRequest?>("BUY", async (data, ack) =>
         {
-            var outcome = await purchases.ToAlertAsync(userId, data, lifetime.ApplicationStopping);
+            if (!buyBudget.TryTake())
+            {
+                ack(new { errorMessage = Api.Messages.TooManyRequests });
+                return;
+            }
+            var outcome = await purchases.ToAlertAsync(userId, sessionId, data, lifetime.ApplicationStopping);
             if (outcome.Alert is null)
             {
                 logger.LogWarning("BUY from {SocketId} refused: {Reason}", socket.Id, outcome.ErrorMessage);
@@ -40,10 +52,11 @@ public sealed class ShopSocket(SocketIOServer io, PurchaseAlerts purchases, Page
         });
 
         // Optional part of the original shop: "총 N명이 이 상품을 구경하고 있습니다!" on the detail page.
-        // A page's viewers are its room; PageViewers counts the room on every server (see its remarks).
+        // A page's viewers are its room; PageViewers counts the room on every server (see its remarks). Each change
+        // is a count for everyone on two pages: over budget, it is dropped.
         socket.On<string?>("CHANGED_PAGE", async (url, _) =>
         {
-            if (PageViewers.IsPage(url))
+            if (PageViewers.IsPage(url) && pageBudget.TryTake())
             {
                 await viewers.MoveAsync(socket, url!);
             }
