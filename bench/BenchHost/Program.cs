@@ -20,7 +20,10 @@ var io = app.MapSocketIO();
 io.On("connection", socket =>
 {
     // echo(payload, ack) → ack(payload): the JsonElement goes back as it came, never re-serialized through a type.
-    socket.On("echo", (SocketIOArgs args) => args.Ack?.Invoke(args.Count > 0 ? args[0] : null));
+    // Binary is the exception: args[0] would be its placeholder ({"_placeholder":true,"num":0}), so a payload with
+    // attachments goes back through ToArray(), which puts the bytes back in place (they leave as attachments again).
+    socket.On("echo", (SocketIOArgs args) => args.Ack?.Invoke(
+        args.Count == 0 ? null : args.Attachments.Count == 0 ? args[0] : args.ToArray()[0]));
 
     // join(room, ack) → socket.join(room); ack(true)
     socket.On("join", (SocketIOArgs args) =>
