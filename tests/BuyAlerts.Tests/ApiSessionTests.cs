@@ -19,7 +19,8 @@ public sealed partial class ApiSessionTests
     public async Task A_shopping_session_over_http()
     {
         await using var shop = await ShopServer.StartAsync();
-        var browser = shop.CreateBrowserLikeClient(); // keeps the cookie, as a browser does
+        var cookies = new System.Net.CookieContainer();
+        var browser = shop.CreateBrowserLikeClient(cookies); // keeps the cookie, as a browser does
         var text = new StringBuilder()
             .AppendLine("# One member's session with the shop's REST API: each request, then the status, the Set-Cookie")
             .AppendLine("# header when there is one, and the body. The client keeps cookies like a browser does.");
@@ -65,8 +66,16 @@ public sealed partial class ApiSessionTests
         await Send(browser, HttpMethod.Put, "/api/goods/4/cart", new { quantity = 3 }, "change the quantity");
         await Send(browser, HttpMethod.Get, "/api/goods/cart");
         await Send(browser, HttpMethod.Delete, "/api/goods/4/cart");
+        await Send(browser, HttpMethod.Post, "/api/goods/6/cart", new { quantity = 2 });
+        await Send(browser, HttpMethod.Post, "/api/orders", new { }, "order the cart");
+        await Send(browser, HttpMethod.Post, "/api/orders", new { }, "the cart is empty now");
+        await Send(browser, HttpMethod.Post, "/api/orders", new { goodsId = 1, quantity = 1 }, "buy now");
+        var kept = cookies.GetCookieHeader(shop.BaseAddress); // what someone who copied the cookie would keep
         await Send(browser, HttpMethod.Delete, "/api/auth", note: "sign out");
         await Send(browser, HttpMethod.Get, "/api/goods/cart", note: "signed out");
+        var replay = shop.CreateClient();
+        replay.DefaultRequestHeaders.Add("Cookie", kept);
+        await Send(replay, HttpMethod.Get, "/api/goods/cart", note: "the cookie from before the sign-out, sent again");
 
         var scrubber = Scrubber.Default()
             .AddPattern(CookieToken(), "jwt")                      // the token inside "Bearer%20<jwt>"
