@@ -6,21 +6,22 @@ if (string.IsNullOrEmpty(builder.Configuration["urls"]))
 {
     builder.WebHost.UseUrls("http://localhost:3000");     // the React dev server's port in post 000
 }
-var apiBase = (builder.Configuration["Cors:Api"] ?? "http://localhost:8080").TrimEnd('/');
-
+ApiOrigins.Read(builder.Configuration);                    // a bad Cors:Api or Cors:OtherApis stops the app here
 var app = builder.Build();
-// The page reads the API's address from here (or from ?api=... in its URL).
-app.MapGet("/config.js", (HttpResponse response) =>
+// The page reads the API's address from here, and the API origins it may be pointed at with ?api=... in its URL:
+// Cors:Api (the default) and Cors:OtherApis, nothing else. Read on each request, so a changed setting applies at once.
+app.MapGet("/config.js", (HttpResponse response, IConfiguration config) =>
 {
+    var (api, apis) = ApiOrigins.Read(config);
     response.Headers.CacheControl = "no-store";
-    return Results.Text($"window.CORS_DEMO = {{ api: {System.Text.Json.JsonSerializer.Serialize(apiBase)} }};\n",
+    return Results.Text($"window.CORS_DEMO = {System.Text.Json.JsonSerializer.Serialize(new { api, apis })};\n",
         "text/javascript; charset=utf-8");
 });
 app.UseDefaultFiles();                                     // wwwroot/index.html at "/"
 app.UseStaticFiles();
 
 app.Lifetime.ApplicationStarted.Register(() =>
-    app.Logger.LogInformation("The page: {Urls} (it calls the API at {Api})", string.Join(", ", app.Urls), apiBase));
+    app.Logger.LogInformation("The page: {Urls} (it calls the API at {Api})", string.Join(", ", app.Urls), ApiOrigins.Read(app.Configuration).Api));
 app.Run();
 
 public partial class Program;

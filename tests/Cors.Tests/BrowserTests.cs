@@ -1,6 +1,10 @@
 extern alias api;
 extern alias web;
 
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Realtime.Testing;
 
@@ -117,6 +121,37 @@ public sealed class BrowserTests(BrowserFixture browser) : IClassFixture<Browser
         }
     }
 
+    [Fact]
+    public async Task A_link_naming_another_api_cannot_make_the_page_run_that_servers_script()
+    {
+        await using var site = await Site.StartAsync("both");
+        // The attacker's server, on another origin: a "Socket.IO client" that would run in the page's origin, the
+        // one the API trusts with the visitor's cookies.
+        var attackerLog = new Transcript();
+        var requests = new Transcript();
+        await using var attacker = LocalKestrel.CreateBuilder(attackerLog).Build();
+        attacker.Use(async (context, next) =>
+        {
+            requests.Add($"{context.Request.Method} {context.Request.Path}");
+            await next(context);
+        });
+        attacker.MapGet("/socket.io/socket.io.js", () =>
+            Results.Text("console.log('foreign script ran in ' + location.origin);", "text/javascript"));
+        var attackerAddress = await LocalKestrel.StartAsync(attacker);
+        await using var person = await browser.NewPersonAsync("visitor");
+
+        await person.Page.GotoAsync(site.Page + "?api=" + attackerAddress);
+        var checks = await ReadChecksAsync(person.Page);
+
+        await Assertions.Expect(person.Page.Locator("#api-refused"))
+            .ToContainTextAsync($"?api={attackerAddress} is not one of the configured API origins");
+        Assert.Empty(requests.Lines);                                      // nothing was even asked of the attacker
+        Assert.DoesNotContain(person.Console.Lines, line => line.Contains("foreign script ran", StringComparison.Ordinal));
+        // The page went on with its configured API.
+        Assert.Equal("posts ✔ · echo ✔ · login ✔ · me ✔ · polling ✔ · websocket ✔", checks.Summary);
+        await Assertions.Expect(person.Page.Locator("#api-origin")).ToHaveTextAsync(site.Api.BaseAddress.GetLeftPart(UriPartial.Authority));
+    }
+
     /// <summary>Opens the page with the API's address in the query string and waits until every check has answered.</summary>
     private static async Task<Checks> OpenAsync(IPage page, string pageAddress, Site site)
     {
@@ -163,6 +198,12 @@ public sealed class BrowserTests(BrowserFixture browser) : IClassFixture<Browser
                 ["Cors:Mode"] = mode,
                 ["Cors:Origins"] = pageApp.BaseAddress.GetLeftPart(UriPartial.Authority),
             });
+            // Both copies of the page are told the API's origin (Cors:Api), the only one their ?api= may name. The
+            // ports are only known once the apps run, so it is set now; Cors.Web reads it on each request.
+            foreach (var web in new[] { pageApp, thirdApp })
+            {
+                web.Services.GetRequiredService<IConfiguration>()["Cors:Api"] = api.BaseAddress.GetLeftPart(UriPartial.Authority);
+            }
             return new Site { Api = api, PageApp = pageApp, ThirdApp = thirdApp };
         }
 
