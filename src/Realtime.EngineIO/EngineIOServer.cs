@@ -133,7 +133,8 @@ public sealed class EngineIOServer : IAsyncDisposable
         }
         if (!string.IsNullOrEmpty(sid))
         {
-            if (!_clients.TryGetValue(sid, out var socket))
+            // A session whose pong is overdue is over, even if its timeout timer has not fired yet.
+            if (!_clients.TryGetValue(sid, out var socket) || socket.ExpireIfPingTimedOut())
             {
                 await RejectAsync(context, UnknownSid, isWebSocket).ConfigureAwait(false);
                 return;

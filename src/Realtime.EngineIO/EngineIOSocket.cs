@@ -45,6 +45,8 @@ public sealed class EngineIOSocket
     private EngineTimer? _pingIntervalTimer;
     private EngineTimer? _pingTimeoutTimer;
     private bool _pingTimeoutRefreshed;
+    private DateTimeOffset _pingDueAt; // when the next ping is scheduled (not when its timer happens to fire)
+    private DateTimeOffset _pingDeadline = DateTimeOffset.MaxValue; // the pong must come before this
 
     // upgrade (socket.ts _maybeUpgrade)
     private WebSocketTransport? _probe;
@@ -220,6 +222,7 @@ public sealed class EngineIOSocket
             var json = $"{{\"sid\":\"{Id}\",\"upgrades\":{upgrades},\"pingInterval\":{(long)options.PingInterval.TotalMilliseconds}," +
                        $"\"pingTimeout\":{(long)options.PingTimeout.TotalMilliseconds},\"maxPayload\":{options.MaxHttpBufferSize}}}";
             AddToWriteBufferLocked(EnginePacket.Control(EnginePacketType.Open, json));
+            _pingDueAt = _server.TimeProvider.GetUtcNow() + options.PingInterval;
             _pingIntervalTimer = new EngineTimer(_server, OnPingIntervalElapsed, options.PingInterval, Timeout.InfiniteTimeSpan);
             FlushLocked();
         }
@@ -284,10 +287,31 @@ public sealed class EngineIOSocket
             if (_state == EngineSocketState.Closed || !ReferenceEquals(timer, _pingIntervalTimer)) return;
             _pingTimeoutRefreshed = false;
             SendPacketLocked(EnginePacketType.Ping);
-            if (_pingTimeoutTimer is null) _pingTimeoutTimer = new EngineTimer(_server, OnPingTimeout, _server.Options.PingTimeout, Timeout.InfiniteTimeSpan);
-            else _pingTimeoutTimer.Restart(_server.Options.PingTimeout);
+            // The timeout counts from when the ping was due, not from when this timer fired: a timer that fires late
+            // (the first one on a fresh server can be a few ms late) must not give the client that much more time.
+            _pingDeadline = _pingDueAt + _server.Options.PingTimeout;
+            var remaining = _pingDeadline - _server.TimeProvider.GetUtcNow();
+            if (remaining < TimeSpan.Zero) remaining = TimeSpan.Zero;
+            if (_pingTimeoutTimer is null) _pingTimeoutTimer = new EngineTimer(_server, OnPingTimeout, remaining, Timeout.InfiniteTimeSpan);
+            else _pingTimeoutTimer.Restart(remaining);
         }
         RaisePendingEvents();
+    }
+
+    /// <summary>
+    /// A request for this session arrives: if its pong is overdue but the timeout timer has not fired yet (timers can
+    /// be late by a few ms), the session ends now, so no request is served past the deadline. True when it ended.
+    /// </summary>
+    internal bool ExpireIfPingTimedOut()
+    {
+        lock (Gate)
+        {
+            if (_state == EngineSocketState.Closed || _pingTimeoutTimer is null
+                || _server.TimeProvider.GetUtcNow() < _pingDeadline) return false;
+            CloseLocked("ping timeout");
+        }
+        RaisePendingEvents();
+        return true;
     }
 
     private void OnPingTimeout(EngineTimer timer)
@@ -353,16 +377,28 @@ public sealed class EngineIOSocket
                 packets = e.DecodedBeforeError;
                 error = e;
             }
+            lock (Gate)
+            {
+                if (transport.ClientClosed) return true; // it said goodbye already: nothing more is handled
+            }
             foreach (var packet in packets)
             {
                 if (packet.Type == EnginePacketType.Close)
                 {
-                    // The client leaves: a pending GET is answered with a noop, then the session closes.
+                    // The client leaves: a pending GET is answered with a noop, then the session closes. Without a
+                    // pending GET, the session waits for the next one and answers it so (as Node, see the transport).
                     lock (Gate)
                     {
                         if (!ReferenceEquals(transport, _transport)) return true;
-                        transport.OnClientClosedLocked();
-                        CloseLocked("transport close");
+                        if (transport.Writable)
+                        {
+                            transport.OnClientClosedLocked();
+                            CloseLocked("transport close");
+                        }
+                        else
+                        {
+                            transport.OnClientClosedWithoutGetLocked();
+                        }
                     }
                     RaisePendingEvents();
                     return true;
@@ -384,6 +420,7 @@ public sealed class EngineIOSocket
             if (_pingTimeoutTimer is not null && !_pingTimeoutRefreshed && packet.Type != EnginePacketType.Pong)
             {
                 _pingTimeoutTimer.Restart(_server.Options.PingTimeout);
+                _pingDeadline = _server.TimeProvider.GetUtcNow() + _server.Options.PingTimeout;
                 _pingTimeoutRefreshed = true;
             }
             switch (packet.Type)
@@ -398,6 +435,8 @@ public sealed class EngineIOSocket
                     if (_pingTimeoutTimer is null) break;
                     _pingTimeoutTimer.Dispose();
                     _pingTimeoutTimer = null;
+                    _pingDeadline = DateTimeOffset.MaxValue;
+                    _pingDueAt = _server.TimeProvider.GetUtcNow() + _server.Options.PingInterval;
                     _pingIntervalTimer?.Restart(_server.Options.PingInterval);
                     break;
                 case EnginePacketType.Close:

@@ -200,6 +200,25 @@ public sealed class HandshakeAndPollingTests(SteadyConformanceFixture host) : IC
     }
 
     [Fact]
+    public async Task A_close_packet_posted_with_no_get_pending_keeps_the_session_until_the_next_get_which_gets_a_noop()
+    {
+        // The protocol suite's "closes the session upon close packet" sends a GET and POST "1" at once; on a fresh
+        // server the POST can come first. Node reads that POST's body only after the GET that came with it, so the GET
+        // gets "6" and only then is the session over. Before, it closed at once and that GET got 400. (A client that
+        // polls no more is closed a second later: LeakAndConcurrencyTests.)
+        using var wire = host.Wire();
+        var sid = (await wire.HandshakeAsync()).Sid;
+        var closed = host.Probe.ClosedAsync(sid);
+
+        Assert.Equal(HttpStatusCode.OK, (await wire.PostAsync(sid, "1")).StatusCode);
+        Assert.False(closed.IsCompleted, "the session closed before the client's next GET");
+
+        Assert.Equal((HttpStatusCode.OK, "6"), await wire.PollAsync(sid));
+        Assert.Equal(("transport close", null), await closed);
+        Assert.Equal(HttpStatusCode.BadRequest, (await wire.PollAsync(sid)).Status);
+    }
+
+    [Fact]
     public async Task An_invalid_payload_is_a_parse_error_that_ends_the_session()
     {
         using var wire = host.Wire();

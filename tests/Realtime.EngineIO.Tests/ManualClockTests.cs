@@ -44,6 +44,31 @@ public sealed class ManualClockTests
     }
 
     [Fact]
+    public async Task A_ping_timer_that_fires_late_does_not_extend_the_deadline_pingInterval_plus_pingTimeout()
+    {
+        // On a freshly started server the first ping timer can fire a few ms late; the timeout used to count from
+        // then, so a GET at exactly pingInterval + pingTimeout was still served (Node's session is over by then).
+        var clock = new LateTimeProvider();
+        await using var host = await EchoHost.StartAsync(o =>
+        {
+            o.PingInterval = TimeSpan.FromMilliseconds(1000);
+            o.PingTimeout = TimeSpan.FromMilliseconds(500);
+        }, clock);
+        using var wire = host.Wire();
+        var sid = (await wire.HandshakeAsync()).Sid;
+        var closed = host.Probe.ClosedAsync(sid);
+
+        clock.Advance(1005 * Ms); // the ping timer fires 5 ms late
+        Assert.Equal(1, host.Server.ClientsCount);
+        // Exactly pingInterval + pingTimeout after the handshake; the timeout timer has not run yet (it may be late
+        // too): the GET that comes now must find the session over, not be served.
+        clock.AdvanceWithoutFiring(495 * Ms);
+        Assert.Equal(HttpStatusCode.BadRequest, (await wire.PollAsync(sid)).Status);
+        Assert.Equal(("ping timeout", null), await closed);
+        Assert.Equal(0, host.Server.ActiveTimers);
+    }
+
+    [Fact]
     public async Task A_pong_cancels_the_timeout_and_the_next_ping_comes_pingInterval_after_it()
     {
         var clock = new ManualTimeProvider();

@@ -12,6 +12,14 @@ internal sealed class PollingTransport(EngineIOSocket socket, EngineIOServer ser
 {
     /// <summary>Node's polling closeTimeout: how long a graceful close waits for the next GET.</summary>
     private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long a client's close packet waits for a GET when none is pending. Node handles a POST's packets only once
+    /// its body has arrived, after the handlers of requests that came with it: a GET sent together with the POST "1"
+    /// (the protocol suite does) is answered with a noop before the session closes. A client that sent "1" alone
+    /// and polls no more is closed after this grace, as Node closes it at once.
+    /// </summary>
+    private static readonly TimeSpan ClientCloseGrace = TimeSpan.FromSeconds(1);
     private static readonly byte[] Ok = "ok"u8.ToArray();
     /// <summary>A POST body's first buffer; it doubles as the body arrives.</summary>
     private const int InitialBodyBuffer = 4096;
@@ -21,6 +29,7 @@ internal sealed class PollingTransport(EngineIOSocket socket, EngineIOServer ser
     private CancellationTokenSource? _postReading; // stops the POST whose body is being read: it ends with the session
     private bool _shouldClose;
     private bool _closed;
+    private bool _clientClosed; // the client sent "1" while no GET was pending: its next GET gets a noop, then we close
     private EngineTimer? _closeTimer;
 
     public override string Name => "polling";
@@ -46,7 +55,16 @@ internal sealed class PollingTransport(EngineIOSocket socket, EngineIOServer ser
         {
             closed = _closed;
             overlap = _pendingGet is not null;
-            if (!overlap && !closed)
+            if (!overlap && !closed && _clientClosed)
+            {
+                // The client said "1" before this GET: answer it with a noop, then the session ends (Node keeps the
+                // session until then too: its POST's body is read after the GET that came with it).
+                _pendingGet = pending;
+                Send([EnginePacket.Control(EnginePacketType.Noop)]);
+                MarkClosedLocked();
+                Socket.CloseLocked("transport close");
+            }
+            else if (!overlap && !closed)
             {
                 _pendingGet = pending;
                 Socket.OnPollingReadyLocked();
@@ -311,9 +329,39 @@ internal sealed class PollingTransport(EngineIOSocket socket, EngineIOServer ser
         MarkClosedLocked();
     }
 
+    /// <summary>
+    /// (locked) The client sent a close packet while no GET is pending: the session waits (at most
+    /// <see cref="ClientCloseGrace"/>) for a GET sent with it, which is answered with a noop before the session closes.
+    /// </summary>
+    public void OnClientClosedWithoutGetLocked()
+    {
+        if (_clientClosed || _closed) return;
+        _clientClosed = true;
+        _closeTimer = new EngineTimer(Server, OnClientCloseTimeout, ClientCloseGrace, Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>(locked) The client has said goodbye: what else it sends is ignored.</summary>
+    public bool ClientClosed => _clientClosed;
+
+    private void OnClientCloseTimeout(EngineTimer timer)
+    {
+        lock (Socket.Gate)
+        {
+            if (!ReferenceEquals(timer, _closeTimer)) return;
+            MarkClosedLocked();
+            Socket.CloseLocked("transport close");
+        }
+        Socket.RaisePendingEvents();
+    }
+
     public override bool BeginClose(bool graceful)
     {
         if (_closed) return true;
+        if (_clientClosed)
+        {
+            MarkClosedLocked();
+            return true;
+        }
         if (_pendingGet is not null)
         {
             // polling.ts doClose: a waiting GET carries the close packet.
