@@ -19,4 +19,16 @@ public sealed class GifChatOptions
     /// Here the wait also lets the last member reload the page without losing the room.
     /// </summary>
     public TimeSpan EmptyRoomGrace { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// Page origins allowed to open the chat's sockets besides this server's own addresses, e.g.
+    /// <c>https://chat.example.com</c> behind a proxy. A WebSocket from any other origin is refused.
+    /// </summary>
+    public string[] Origins { get; set; } = [];
+
+    /// <summary>Room password tries (<c>POST /room/{id}</c>) per client address per <see cref="PasswordWindow"/>; then 429.</summary>
+    public int PasswordAttempts { get; set; } = 10;
+
+    /// <summary>The rate limiter's fixed window for <see cref="PasswordAttempts"/>. Default 1 minute.</summary>
+    public TimeSpan PasswordWindow { get; set; } = TimeSpan.FromMinutes(1);
 }

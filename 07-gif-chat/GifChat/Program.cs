@@ -29,8 +29,11 @@ builder.Services.AddSession(o =>
 {
     o.Cookie.Name = "gifchat.sid";
     o.Cookie.HttpOnly = true;
+    o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;   // Secure when served over HTTPS
     o.IdleTimeout = TimeSpan.FromHours(12);
 });
+builder.Services.AddAntiforgery(o => o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest);
+builder.Services.AddPasswordRateLimit();                    // room passwords: 10 tries a minute per address (ChatGuards.cs)
 builder.Services.AddRazorPages();
 builder.Services.Configure<WebEncoderOptions>(o => o.TextEncoderSettings = new(UnicodeRanges.All));   // Korean stays readable in the HTML
 
@@ -53,13 +56,15 @@ app.UseStaticFiles(new StaticFileOptions                    // app.use('/gif', e
     FileProvider = new PhysicalFileProvider(app.Services.GetRequiredService<GifFiles>().Folder),
     OnPrepareResponse = c => c.Context.Response.Headers.XContentTypeOptions = "nosniff",
 });
+app.UseRateLimiter();
 app.UseSession();
 // Every page visitor gets a colour. Socket.IO's requests are left alone: ChatSockets reads their session itself,
 // from the cookie that comes with the handshake (SocketSession: the book's wrap(sessionMiddleware)).
 app.UseWhen(c => !c.Request.Path.StartsWithSegments("/socket.io"), a => a.Use(Visitor.GiveColorAsync));
 app.MapRazorPages();                                        // GET /, GET|POST /room, GET|POST /room/{id}
 app.MapChatEndpoints();                                     // POST /room/{id}/chat, POST /room/{id}/gif
-var io = app.MapSocketIO("/socket.io");                     // also serves /socket.io/socket.io.js
+// The sockets trust the session cookie, so only this site's pages may open them: the WebSocket Origin check.
+var io = app.MapSocketIO("/socket.io", o => o.Cors = ChatGuards.AllowedOrigins(app));   // also serves /socket.io/socket.io.js
 app.Services.GetRequiredService<ChatSockets>().Map(io, new SocketSession(app));   // socket.js
 
 app.Lifetime.ApplicationStarted.Register(() =>

@@ -30,7 +30,8 @@ public sealed class GifChatServer : IAsyncDisposable
     public string UploadsFolder => Path.Combine(_folder, "uploads");
 
     /// <param name="clock">A clock whose empty-room waits the test ends (then the wait is the default 2 s).</param>
-    public static async Task<GifChatServer> StartAsync(Transcript? log = null, TimeProvider? clock = null)
+    /// <param name="extra">More settings, e.g. an HTTPS endpoint.</param>
+    public static async Task<GifChatServer> StartAsync(Transcript? log = null, TimeProvider? clock = null, Dictionary<string, string?>? extra = null)
     {
         var folder = Path.Combine(Path.GetTempPath(), "gif-chat-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
@@ -42,6 +43,10 @@ public sealed class GifChatServer : IAsyncDisposable
         if (clock is null)
         {
             settings["GifChat:EmptyRoomGrace"] = "00:00:00.050";
+        }
+        foreach (var (key, value) in extra ?? [])
+        {
+            settings[key] = value;
         }
         var app = await RunningApp<Program>.StartAsync(settings, log,
             configure: clock is null ? null : b => b.ConfigureTestServices(s => s.AddSingleton<TimeProvider>(clock)));

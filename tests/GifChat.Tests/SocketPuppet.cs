@@ -50,6 +50,13 @@ public sealed class SocketPuppet : IAsyncDisposable
     public Task ConnectAsync(string name, string nsp, string? cookie = null, bool wire = false) =>
         SendAsync(new { op = "connect", name, nsp, cookie, wire });
 
+    /// <summary>
+    /// Connects <paramref name="name"/> as a page on <paramref name="origin"/> would: that <c>Origin</c> header (a
+    /// page cannot forge it) and the visitor's cookie, over the given transports.
+    /// </summary>
+    public Task ConnectFromAsync(string name, string nsp, string origin, string? cookie, string[] transports) =>
+        SendAsync(new { op = "connect", name, nsp, cookie, origin, transports, wire = false });
+
     public Task EmitAsync(string name, string eventName, object?[] args, bool ack = false) =>
         SendAsync(new { op = "emit", name, @event = eventName, args, ack });
 

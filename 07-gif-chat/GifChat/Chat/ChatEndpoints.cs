@@ -48,6 +48,12 @@ public static class ChatEndpoints
     private static async Task<IResult> SendGifAsync(
         int id, HttpContext context, RoomStore rooms, GifFiles gifs, ChatEvents events, CancellationToken ct)
     {
+        // Who is asking comes first: a stranger's upload is refused from its headers (session cookie, antiforgery
+        // header), before a byte of the body is read, buffered or written to a temporary file.
+        if (await CheckMemberAsync(id, context, rooms) is { } refused)
+        {
+            return refused;
+        }
         // Refuse an oversized upload before reading it: by its declared length, and by a hard limit on the body
         // for uploads that do not declare one (Kestrel then stops reading and ReadFormAsync throws).
         var limit = gifs.MaxBytes + 64 * 1024;   // room for the multipart headers around the file
@@ -76,10 +82,6 @@ public static class ChatEndpoints
         {
             return Error(StatusCodes.Status400BadRequest, "올린 파일을 읽을 수 없습니다.");
         }
-        if (await CheckMemberAsync(id, context, rooms) is { } refused)   // after the form is read (the token may be in it)
-        {
-            return refused;
-        }
         if (form.Files.GetFile("gif") is not { } file)
         {
             return Error(StatusCodes.Status400BadRequest, "GIF 파일을 선택하세요.");
@@ -101,11 +103,15 @@ public static class ChatEndpoints
         return Results.Ok(chat);
     }
 
-    /// <summary>The checks the book left out: a valid antiforgery token, an existing room, an admitted visitor.</summary>
+    /// <summary>
+    /// The checks the book left out: a valid antiforgery token, an existing room, an admitted visitor. The token must
+    /// come in the <c>RequestVerificationToken</c> header (the room's script sends it there): without it, antiforgery
+    /// would look for it in the form, reading the whole upload to find out that it should have been refused.
+    /// </summary>
     private static async Task<IResult?> CheckMemberAsync(int id, HttpContext context, RoomStore rooms)
     {
         var antiforgery = context.RequestServices.GetRequiredService<IAntiforgery>();
-        if (!await antiforgery.IsRequestValidAsync(context))
+        if (!context.Request.Headers.ContainsKey(TokenHeader) || !await antiforgery.IsRequestValidAsync(context))
         {
             return Error(StatusCodes.Status400BadRequest, "요청이 만료되었습니다. 페이지를 새로 고치세요.");
         }
@@ -119,6 +125,9 @@ public static class ChatEndpoints
         }
         return null;
     }
+
+    /// <summary>ASP.NET Core's default antiforgery header name (AntiforgeryOptions.HeaderName).</summary>
+    private const string TokenHeader = "RequestVerificationToken";
 
     private static IResult TooBig(GifFiles gifs) =>
         Error(StatusCodes.Status413PayloadTooLarge, $"GIF는 {gifs.MaxBytes / 1024 / 1024}MB까지 올릴 수 있습니다.");

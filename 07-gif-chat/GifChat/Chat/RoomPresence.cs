@@ -1,7 +1,10 @@
 namespace GifChat;
 
-/// <summary>Someone in a room: their socket on <c>/chat</c> and their colour.</summary>
-public sealed record Member(string SocketId, string User);
+/// <summary>
+/// Someone in a room: their socket on <c>/chat</c>, their colour, and their visitor (the session id; never sent).
+/// One visitor with two tabs is two members but takes one seat.
+/// </summary>
+public sealed record Member(string SocketId, string User, string VisitorId);
 
 public enum JoinResult
 {
@@ -22,13 +25,25 @@ public sealed class RoomPresence
     private readonly Dictionary<int, List<Member>> _rooms = [];
     private readonly HashSet<int> _removed = [];   // ids are never reused (SQLite AUTOINCREMENT)
 
+    /// <summary>Seats taken: visitors in the room, however many sockets (tabs) each has.</summary>
     public int Count(int roomId)
     {
         lock (_gate)
         {
-            return _rooms.TryGetValue(roomId, out var members) ? members.Count : 0;
+            return _rooms.TryGetValue(roomId, out var members) ? Seats(members) : 0;
         }
     }
+
+    /// <summary>Whether this visitor already has a seat in the room (another tab of theirs joined).</summary>
+    public bool HasSeat(int roomId, string visitorId)
+    {
+        lock (_gate)
+        {
+            return _rooms.TryGetValue(roomId, out var members) && members.Any(m => m.VisitorId == visitorId);
+        }
+    }
+
+    private static int Seats(List<Member> members) => members.Select(m => m.VisitorId).Distinct().Count();
 
     public IReadOnlyList<Member> Members(int roomId)
     {
@@ -38,7 +53,11 @@ public sealed class RoomPresence
         }
     }
 
-    /// <summary>Adds the member unless the room already holds <paramref name="max"/> people or is being removed.</summary>
+    /// <summary>
+    /// Adds the member unless the room already seats <paramref name="max"/> other visitors or is being removed. Seats
+    /// are counted per visitor, not per socket: counting sockets let one visitor fill a room by opening tabs (or
+    /// one script by opening connections with one cookie).
+    /// </summary>
     public JoinResult TryJoin(int roomId, Member member, int max)
     {
         lock (_gate)
@@ -55,7 +74,7 @@ public sealed class RoomPresence
             {
                 return JoinResult.Joined;
             }
-            if (members.Count >= max)
+            if (members.All(m => m.VisitorId != member.VisitorId) && Seats(members) >= max)
             {
                 return JoinResult.Full;
             }

@@ -67,6 +67,7 @@ public sealed class ChatSockets(
     {
         public SocketIOSocket Socket { get; } = socket;
         public string User { get; } = visitor.Color!;
+        public string VisitorId { get; } = visitor.SessionId;
         public string Cookie { get; } = socket.Handshake.Headers.Cookie.ToString();
         public SemaphoreSlim Gate { get; } = new(1, 1);
         private int _room;   // 0 = none; read by whisper outside the gate
@@ -107,7 +108,7 @@ public sealed class ChatSockets(
             {
                 return;   // it disconnected while this join waited
             }
-            switch (presence.TryJoin(room.Id, new Member(seat.Socket.Id, seat.User), room.Max))
+            switch (presence.TryJoin(room.Id, new Member(seat.Socket.Id, seat.User, seat.VisitorId), room.Max))
             {
                 case JoinResult.Full:
                     ack(new { error = "full" });

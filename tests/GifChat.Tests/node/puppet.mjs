@@ -2,6 +2,8 @@
 // Usage: node puppet.mjs <base url>
 // Reads one JSON command per line on stdin:
 //   {"op":"connect","name":"A","nsp":"/chat","cookie":"gifchat.sid=...","wire":true}
+//       optional "origin":"http://evil.example" (the Origin header a page on that origin would send),
+//       "transports":["websocket"]
 //       a new client (its own connection); with "wire", also its Engine.IO message packets as they travel:
 //       {"who":"A","wire":"↑ 40/chat,"} (sent) and {"who":"A","wire":"↓ 42/chat,[...]"} (received)
 //   {"op":"emit","name":"A","event":"join","args":["1"],"ack":true}        emit, printing the acknowledgement
@@ -14,13 +16,14 @@ const base = process.argv[2];
 const sockets = new Map();
 const print = (line) => process.stdout.write(JSON.stringify(line) + "\n");
 
-function connect({ name, nsp, cookie, transports, wire }) {
+function connect({ name, nsp, cookie, origin, transports, wire }) {
   const socket = io(base + nsp, {
     forceNew: true,                                        // one connection per person, each with its own cookie
     reconnection: false,
     autoConnect: false,                                    // so the wire listener below is in place first
     transports: transports ?? ["polling", "websocket"],
-    extraHeaders: cookie ? { cookie } : {},                // in Node the cookie must be given; a browser sends it itself
+    // In Node the cookie (and a page's Origin) must be given; a browser sends both itself.
+    extraHeaders: { ...(cookie ? { cookie } : {}), ...(origin ? { origin } : {}) },
   });
   if (wire) {
     // Engine.IO message packets (type 4) carry the Socket.IO packets; pings, pongs and the upgrade probe are left out.

@@ -9,6 +9,7 @@ namespace GifChat.Pages.Rooms;
 /// visitor back to the lobby with a message: the room exists, the session passed its password, it is not full.
 /// <c>POST /room/{id}</c> takes the password from the lobby (the book put it in the URL) and admits the session.
 /// </summary>
+[Microsoft.AspNetCore.RateLimiting.EnableRateLimiting(ChatGuards.PasswordPolicy)]   // POST (the password): 10 a minute per address
 public sealed class ChatModel(RoomStore rooms, RoomPresence presence, ILogger<ChatModel> logger) : PageModel
 {
     public Room Room { get; private set; } = null!;
@@ -27,7 +28,7 @@ public sealed class ChatModel(RoomStore rooms, RoomPresence presence, ILogger<Ch
         {
             return BackToLobby("wrong-password");
         }
-        if (presence.Count(id) >= room.Max)
+        if (!presence.HasSeat(id, HttpContext.Session.Id) && presence.Count(id) >= room.Max)   // a seat is per visitor
         {
             return BackToLobby("full");
         }
