@@ -296,11 +296,12 @@ public sealed class EngineIOServer : IAsyncDisposable
         return false;
     }
 
-    internal static string FormatCookie(EngineCookieOptions cookie, string sid)
+    internal static string FormatCookie(EngineCookieOptions cookie, string sid, bool isHttps)
     {
         var builder = new StringBuilder().Append(cookie.Name).Append('=').Append(sid);
         if (!string.IsNullOrEmpty(cookie.Path)) builder.Append("; Path=").Append(cookie.Path);
         if (cookie.HttpOnly) builder.Append("; HttpOnly");
+        if (cookie.Secure ?? isHttps) builder.Append("; Secure");
         if (!string.IsNullOrEmpty(cookie.SameSite)) builder.Append("; SameSite=").Append(cookie.SameSite);
         return builder.ToString();
     }

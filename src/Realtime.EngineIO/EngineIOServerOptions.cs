@@ -116,6 +116,16 @@ public sealed class EngineCookieOptions
     /// <summary>HttpOnly flag, default true.</summary>
     public bool HttpOnly { get; set; } = true;
 
-    /// <summary>SameSite attribute, default <c>Lax</c>.</summary>
-    public string SameSite { get; set; } = "Lax";
+    /// <summary>
+    /// SameSite attribute (<c>Strict</c>, <c>Lax</c>, <c>None</c>), default <c>Lax</c>; null or empty sends none.
+    /// Browsers accept <c>None</c> only with <see cref="Secure"/>.
+    /// </summary>
+    public string? SameSite { get; set; } = "Lax";
+
+    /// <summary>
+    /// Secure flag: the browser sends the cookie back over HTTPS only. Default null: Secure when the handshake came
+    /// over HTTPS (<c>Request.IsHttps</c>; behind a TLS-terminating proxy, use ASP.NET Core's forwarded headers so it
+    /// is). The cookie carries the session id, which works as a bearer secret while the session polls.
+    /// </summary>
+    public bool? Secure { get; set; }
 }

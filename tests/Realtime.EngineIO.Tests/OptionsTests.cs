@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.WebSockets;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Realtime.EngineIO.Tests;
 
@@ -185,6 +187,35 @@ public sealed class OptionsTests
         await wire.PostAsync(handshake.Sid, "4x");
         var next = await wire.GetAsync($"EIO=4&transport=polling&sid={handshake.Sid}");
         Assert.False(next.Headers.Contains("Set-Cookie"));
+    }
+
+    [Fact]
+    public async Task The_cookie_is_Secure_on_https_by_default_and_Secure_and_SameSite_can_be_set()
+    {
+        // Over HTTPS (here as a TLS-terminating proxy reports it: the request's scheme set before the endpoint, as
+        // UseForwardedHeaders does) the default cookie is Secure: the sid it carries works as a bearer secret.
+        var log = new Transcript();
+        var builder = LocalKestrel.CreateBuilder(log);
+        builder.Services.AddEngineIO(o => o.Cookie = new EngineCookieOptions());
+        await using (var app = builder.Build())
+        {
+            app.Use((context, next) =>
+            {
+                context.Request.Scheme = "https";
+                return next(context);
+            });
+            app.MapEngineIO("/engine.io");
+            using var wire = new EioWire(await LocalKestrel.StartAsync(app));
+            var handshake = await wire.HandshakeAsync();
+            Assert.Equal($"io={handshake.Sid}; Path=/; HttpOnly; Secure; SameSite=Lax", Assert.Single(handshake.Response.Headers.GetValues("Set-Cookie")));
+            await app.StopAsync();
+        }
+
+        // Set explicitly (SameSite=None needs Secure in browsers), even over plain HTTP.
+        await using var host = await EchoHost.StartAsync(o => o.Cookie = new EngineCookieOptions { Secure = true, SameSite = "None" });
+        using var plain = host.Wire();
+        var second = await plain.HandshakeAsync();
+        Assert.Equal($"io={second.Sid}; Path=/; HttpOnly; Secure; SameSite=None", Assert.Single(second.Response.Headers.GetValues("Set-Cookie")));
     }
 
     [Fact]

@@ -122,7 +122,7 @@ internal sealed class PollingTransport(EngineIOSocket socket, EngineIOServer ser
             response.Headers.CacheControl = "no-store";
             if (!context.Request.Query.ContainsKey("sid") && Server.Options.Cookie is { } cookie)
             {
-                response.Headers.SetCookie = EngineIOServer.FormatCookie(cookie, Socket.Id);
+                response.Headers.SetCookie = EngineIOServer.FormatCookie(cookie, Socket.Id, context.Request.IsHttps);
             }
             await response.Body.WriteAsync(bytes.AsMemory(0, length), context.RequestAborted).ConfigureAwait(false);
         }
