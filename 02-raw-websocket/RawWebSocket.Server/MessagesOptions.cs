@@ -11,6 +11,10 @@ public sealed class MessagesOptions
     [Range(1, int.MaxValue)]
     public int IntervalMs { get; set; } = 3000;
 
+    /// <summary>What the server sends each time. Default: the post's "서버에서 클라이언트로 메시지를 보냅니다.".</summary>
+    [Required, StringLength(1000, MinimumLength = 1)]
+    public string Text { get; set; } = SocketHandler.ServerMessage;
+
     /// <summary>
     /// The largest message the server accepts from a client. A bigger one closes the connection with
     /// 1009 (MessageTooBig). Default 64 KiB (Node's <c>ws</c> allows 100 MiB, far more than a chat line needs).

@@ -92,7 +92,7 @@ public sealed class SocketHandler(
     /// <summary>Every tick, while the socket is OPEN, sends the server's message. The only place that sends data.</summary>
     private async Task SendMessagesAsync(WebSocket socket, PeriodicTimer timer, CancellationToken aborted)
     {
-        var message = Encoding.UTF8.GetBytes(ServerMessage);
+        var message = Encoding.UTF8.GetBytes(options.Value.Text);
         try
         {
             while (await timer.WaitForNextTickAsync(lifetime.ApplicationStopping))

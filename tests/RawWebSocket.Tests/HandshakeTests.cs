@@ -90,6 +90,20 @@ public sealed partial class HandshakeTests
     }
 
     [Fact]
+    public async Task Any_other_address_gets_the_books_404_message()
+    {
+        await using var app = await RunningApp<Program>.StartAsync(FastMessages);
+        using var http = app.CreateClient();
+
+        using var response = await http.GetAsync("/nothing/here?x=1");
+
+        // app.js: new Error(`${req.method} ${req.url} 라우터가 존재하지 않습니다.`), status 404.
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("text/plain", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("GET /nothing/here?x=1 라우터가 존재하지 않습니다.", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task A_broken_upgrade_request_gets_a_clear_error_not_the_page()
     {
         await using var app = await RunningApp<Program>.StartAsync(FastMessages);
