@@ -27,6 +27,12 @@ public sealed partial class ConversationTests
         await Wait.For(client.Run, "the client to see the end of the connection");
 
         var transcript = new Transcript();
+        transcript.Section("legend: why this conversation is framed");
+        transcript.Add("The post's server.js and client.js write raw, unframed chunks (socket.write(\"Hi, I am server\")).");
+        transcript.Add("TCP keeps the bytes and their order, not the boundaries: a read may hold two greetings or half of");
+        transcript.Add("one (ByteStreamTests.Writes_sent_back_to_back_arrive_in_one_read shows it), so a raw transcript");
+        transcript.Add("would change from run to run. Both sides here run with Framing = Lines: each write ends with \"\\n\"");
+        transcript.Add("and each line read is one message. The raw mode is tested below on its bytes, not its lines.");
         transcript.Section("server console (the first 3 messages; the timers tick until the stop)");
         FirstMessages(tcp.ServerLog, "From client: ", 3).ToList().ForEach(transcript.Add);
         transcript.Section("client console (the first 3 messages)");
