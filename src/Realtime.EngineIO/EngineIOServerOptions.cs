@@ -24,7 +24,8 @@ public class EngineIOServerOptions
     public long MaxHttpBufferSize { get; set; } = 1_000_000;
 
     /// <summary>
-    /// Not in Node: about the most bytes (text counted in characters) that may wait for one client, queued behind a
+    /// Not in Node: the most bytes of memory that may wait for one client (a text message counts its UTF-16 string
+    /// and its UTF-8 frame, about 3 bytes per ASCII character; a binary one its bytes), queued behind a
     /// write that waits for the client to read (or, on polling, for its next GET). Beyond it the session closes with
     /// "transport error" ("write buffer full") and its queue is dropped, instead of growing until the ping timeout
     /// notices. A burst larger than this can disconnect even a fast client. Default 16 MiB; 0 = no limit (Node).

@@ -9,6 +9,7 @@ namespace Realtime.EngineIO;
 public sealed class EngineMessage
 {
     private byte[]? _frame; // "4" + UTF-8 text, built once, shared by every socket it is sent to
+    private long _heldBytes = -1; // see HeldBytes, computed once
 
     private EngineMessage(string text, ReadOnlyMemory<byte> data, bool isBinary)
     {
@@ -31,6 +32,26 @@ public sealed class EngineMessage
 
     /// <summary>The bytes (empty for text).</summary>
     public ReadOnlyMemory<byte> Data { get; }
+
+    /// <summary>
+    /// The memory this message holds while it waits to be sent, counted once however many queues share it: a binary
+    /// message its bytes; a text message its string (2 bytes per UTF-16 character) and its UTF-8 frame (built for
+    /// sending, cached). Counting characters only, a slow reader's 16 MiB cap let about 3 times that pile up.
+    /// </summary>
+    internal long HeldBytes
+    {
+        get
+        {
+            if (IsBinary) return Data.Length;
+            var held = Volatile.Read(ref _heldBytes);
+            if (held < 0)
+            {
+                held = 2L * Text.Length + (_frame?.Length ?? 1 + Encoding.UTF8.GetByteCount(Text));
+                Volatile.Write(ref _heldBytes, held); // a race computes the same number twice at worst
+            }
+            return held;
+        }
+    }
 
     /// <summary>The WebSocket text frame of this message (<c>4</c> + UTF-8 text), cached.</summary>
     internal byte[] GetTextFrame()

@@ -49,8 +49,11 @@ public readonly struct EnginePacket : IEquatable<EnginePacket>
     public static EnginePacket FromMessage(EngineMessage message) =>
         new(EnginePacketType.Message, "", message ?? throw new ArgumentNullException(nameof(message)));
 
-    /// <summary>About the bytes this packet takes on the wire (text counted in characters), for the write-buffer limit.</summary>
-    internal long Size => Message is null ? 1 + (Data?.Length ?? 0) : Message.IsBinary ? Message.Data.Length : 1 + Message.Text.Length;
+    /// <summary>
+    /// The bytes this packet holds while it waits (see <see cref="EngineMessage.HeldBytes"/>), for the write-buffer
+    /// limit. The same for every call, so a queue can add it and later take it away.
+    /// </summary>
+    internal long Size => Message?.HeldBytes ?? 2L * (1 + (Data?.Length ?? 0));
 
     /// <inheritdoc />
     public bool Equals(EnginePacket other)

@@ -48,6 +48,31 @@ public sealed class WriteBufferLimitTests
     }
 
     [Fact]
+    public async Task The_limit_counts_the_bytes_a_text_message_holds_not_its_characters()
+    {
+        // A queued text message holds its string (2 bytes per character) and its UTF-8 frame (1 to 3 per character).
+        // Counting characters, a 16 MiB cap let a slow reader pile up about 48 MB (RSS +144–162 MB in the issue's
+        // flood, against +20 MB into an empty room).
+        await using var host = await EchoHost.StartAsync(o => o.MaxBufferedBytes = 100_000);
+        using var wire = host.Wire();
+        var sid = (await wire.HandshakeAsync()).Sid;
+        var socket = host.Server.Clients.Single(c => c.Id == sid);
+
+        socket.Send("first"); // the next GET's answer: not counted
+        socket.Send(new string('é', 20_000)); // 20 000 characters, 40 000 bytes of string + 40 001 of UTF-8: 80 001
+        Assert.Equal(EngineSocketState.Open, socket.ReadyState);
+        socket.Send(new string('x', 10_000)); // + 30 001 = 110 002 bytes held (30 002 characters): over the limit
+
+        Assert.Equal(("transport error", "write buffer full"), await host.Probe.ClosedAsync(sid));
+
+        // Others are served.
+        using var other = host.Wire();
+        var otherSid = (await other.HandshakeAsync()).Sid;
+        Assert.Equal(HttpStatusCode.OK, (await other.PostAsync(otherSid, "4still serving")).StatusCode);
+        Assert.Equal("4still serving", (await other.PollUntilAsync(otherSid, p => p.StartsWith('4'))).Last());
+    }
+
+    [Fact]
     public async Task A_polling_client_that_stops_polling_is_closed_when_more_than_the_limit_waits_for_its_next_get()
     {
         await using var host = await EchoHost.StartAsync(o => o.MaxBufferedBytes = 100_000);
@@ -63,10 +88,10 @@ public sealed class WriteBufferLimitTests
             closedInsideSend.TrySetResult(Volatile.Read(ref sending) && Environment.CurrentManagedThreadId == sendingThread);
 
         socket.Send(new string('a', 150_000)); // the next GET's answer: not counted
-        socket.Send(new string('b', 60_000)); // 60 000 characters wait behind it: under the limit
+        socket.Send(new string('b', 20_000)); // 20 000 characters wait behind it: 60 001 bytes held, under the limit
         Assert.Equal(EngineSocketState.Open, socket.ReadyState);
         Volatile.Write(ref sending, true);
-        socket.Send(new string('c', 60_000)); // 120 000: over it
+        socket.Send(new string('c', 20_000)); // 120 002 bytes: over it
         Volatile.Write(ref sending, false);
 
         Assert.Equal(("transport error", "write buffer full"), await host.Probe.ClosedAsync(sid));
