@@ -44,11 +44,11 @@ public sealed class SocketIOWireTests
         await client.SendAsync("2probe");
         await client.ReceiveAsync();
         clock.Advance(TimeSpan.FromMilliseconds(100));   // the server looks for a GET to release every 100 ms, as Node does
-        wire.Section("3. (continued) the server ends the waiting GET with a NOOP (6), so polling stops; then the client sends UPGRADE (5)");
+        wire.Section("4. the upgrade completes: the server ends the waiting GET with a NOOP (6), so polling stops; then the client sends UPGRADE (5)");
         await client.ReceivePollAsync(poll);
         await client.SendAsync("5");
 
-        wire.Section("4. everything now travels as WebSocket frames, one packet per frame: EVENT (42) news, EVENT (42) reply");
+        wire.Section("5. everything now travels as WebSocket frames, one packet per frame: EVENT (42) news, EVENT (42) reply");
         for (var i = 0; i < 2; i++)
         {
             clock.Advance(TimeSpan.FromSeconds(3));   // setInterval(..., 3000) comes round
@@ -57,7 +57,7 @@ public sealed class SocketIOWireTests
         }
         await app.Log.WaitForText("Hello Node.JS", count: 2);
 
-        wire.Section("5. the client leaves: Socket.IO DISCONNECT (41), then it closes the WebSocket; the server stops the timer");
+        wire.Section("6. the client leaves: Socket.IO DISCONNECT (41), then it closes the WebSocket; the server stops the timer");
         await client.SendAsync("41");
         await app.Log.WaitForText("클라이언트가 접속을 해제했습니다.");
         await client.CloseWebSocketAsync();
