@@ -234,6 +234,12 @@ internal sealed class PollingTransport(EngineIOSocket socket, EngineIOServer ser
             // Content-Length (400), the client gone, or the session ended while it arrived (the request is aborted).
             // None of its packets is acted on, and it is never answered with success: the client must not believe
             // they were delivered. Node's dataReq "close" ends the session the same way.
+            lock (Socket.Gate)
+            {
+                // Taken first, so that the session's close below does not abort this request's own answer.
+                if (ReferenceEquals(_postReading, reading)) _postReading = null;
+            }
+            var endedWithSession = reading.IsCancellationRequested && !context.RequestAborted.IsCancellationRequested;
             var status = e is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status400BadRequest;
             Log.PostBodyIncomplete(Server.Logger, Socket.Id, length, context.Request.ContentLength, status, e.Message);
             if (!context.Response.HasStarted)
@@ -244,7 +250,7 @@ internal sealed class PollingTransport(EngineIOSocket socket, EngineIOServer ser
             Socket.OnTransportError(this, "data request connection closed prematurely");
             // The session ended while this body arrived: end the connection too (Node destroys the request), rather
             // than answer and leave Kestrel to drain the rest of a body that may never come.
-            if (reading.IsCancellationRequested && !context.RequestAborted.IsCancellationRequested) context.Abort();
+            if (endedWithSession) context.Abort();
         }
         catch (Exception e) when (e is IOException or OperationCanceledException)
         {
