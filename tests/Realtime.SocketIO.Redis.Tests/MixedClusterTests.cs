@@ -19,7 +19,7 @@ public sealed class MixedClusterTests
     public async Task BenchHost_and_the_Node_server_deliver_room_broadcasts_to_each_others_clients_both_ways()
     {
         await using var redis = await RedisServer.StartNewAsync();
-        await using var csharp = await BenchHostProcess.StartAsync(redis);
+        await using var csharp = await BenchHostProcess.StartAsync($"--Redis={redis.Configuration}", "--Logging:LogLevel:Realtime=Information");
         var nodePort = RedisServer.FreeLoopbackPort();
         await using var node = await NodePeer.StartServerAsync(redis, nodePort);
         await BothSubscribedAsync(redis);

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Text;
 using Realtime.SocketIO.Tests.Infrastructure;
 using Realtime.Testing;
 
@@ -33,68 +31,5 @@ public class BenchHostTests
         await wire.SendAsync(new byte[] { 0x47, 0x49, 0x46 });
         Assert.Equal("""461-2[{"name":"a.gif","data":{"_placeholder":true,"num":0}}]""", await wire.ReceiveTextAsync());
         Assert.Equal(new byte[] { 0x47, 0x49, 0x46 }, await wire.ReceiveBinaryAsync());
-    }
-}
-
-/// <summary>bench/BenchHost run as its own process, as the load harness starts it; stopped by its PID.</summary>
-public sealed class BenchHostProcess : IAsyncDisposable
-{
-    private readonly Process _process;
-
-    private BenchHostProcess(Process process, Uri address)
-    {
-        _process = process;
-        Address = address;
-    }
-
-    public Uri Address { get; }
-
-    public Transcript Output { get; } = new();
-
-    public static async Task<BenchHostProcess> StartAsync()
-    {
-        // tests/Realtime.SocketIO.Tests/bin/<Configuration>/net10.0/ → bench/BenchHost/bin/<Configuration>/net10.0/
-        var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd('/'));
-        var configuration = output.Parent!.Name;
-        var repo = output.Parent!.Parent!.Parent!.Parent!.Parent!.FullName;
-        var dll = Path.Combine(repo, "bench", "BenchHost", "bin", configuration, output.Name, "BenchHost.dll");
-        if (!File.Exists(dll)) throw new FileNotFoundException($"BenchHost is not built ({dll}); build the solution first.");
-
-        var port = RedisServer.FreeLoopbackPort();
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            StandardOutputEncoding = Encoding.UTF8,
-            UseShellExecute = false,
-        };
-        foreach (var arg in new[] { dll, "--urls", $"http://127.0.0.1:{port}", "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Information" })
-            start.ArgumentList.Add(arg);
-        var process = Process.Start(start)!;
-        var host = new BenchHostProcess(process, new Uri($"http://127.0.0.1:{port}/"));
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) host.Output.Add(e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) host.Output.Add("[stderr] " + e.Data); };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        try
-        {
-            await host.Output.WaitForText("Now listening on");
-        }
-        catch
-        {
-            await host.DisposeAsync();
-            throw;
-        }
-        return host;
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
-        _process.Dispose();
     }
 }

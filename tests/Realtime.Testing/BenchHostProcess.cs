@@ -1,15 +1,18 @@
 using System.Diagnostics;
 using System.Text;
-using Realtime.Testing;
 
-namespace Realtime.SocketIO.Redis.Tests;
+namespace Realtime.Testing;
 
 /// <summary>
-/// The benchmark host (bench/BenchHost) run as a process of its own with <c>--Redis</c>, the way an operator would
-/// start a cluster member; stopped by its PID when the test ends.
+/// bench/BenchHost run as a process of its own, as the load harness (or an operator) starts it, with extra command-line
+/// arguments such as <c>--Redis=host:port</c>; stopped by its PID. The test project must build it:
+/// <c>&lt;ProjectReference Include="…/bench/BenchHost/BenchHost.csproj" ReferenceOutputAssembly="false" /&gt;</c>.
 /// </summary>
 public sealed class BenchHostProcess : IAsyncDisposable
 {
+    /// <summary>Starting a .NET process on a busy two-core machine can take a while; the start is not what is tested.</summary>
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+
     private readonly Process _process;
 
     private BenchHostProcess(Process process, Uri address)
@@ -18,13 +21,16 @@ public sealed class BenchHostProcess : IAsyncDisposable
         Address = address;
     }
 
+    /// <summary><c>http://127.0.0.1:port/</c>.</summary>
     public Uri Address { get; }
 
+    /// <summary>What it printed (stderr lines as <c>[stderr] …</c>).</summary>
     public Transcript Output { get; } = new();
 
-    public static async Task<BenchHostProcess> StartAsync(RedisServer redis)
+    /// <summary>Starts it on a free loopback port with <paramref name="arguments"/> and waits until it listens.</summary>
+    public static async Task<BenchHostProcess> StartAsync(params string[] arguments)
     {
-        // tests/Realtime.SocketIO.Redis.Tests/bin/<Configuration>/net10.0/ → bench/BenchHost/bin/<Configuration>/net10.0/
+        // tests/<Project>/bin/<Configuration>/net10.0/ → bench/BenchHost/bin/<Configuration>/net10.0/
         var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd('/'));
         var configuration = output.Parent!.Name;
         var repo = output.Parent!.Parent!.Parent!.Parent!.Parent!.FullName;
@@ -39,16 +45,24 @@ public sealed class BenchHostProcess : IAsyncDisposable
             StandardOutputEncoding = Encoding.UTF8,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { dll, "--urls", $"http://127.0.0.1:{port}", $"--Redis={redis.Configuration}",
-                     "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Information", "--Logging:LogLevel:Realtime=Information" })
+        foreach (var arg in new[] { dll, "--urls", $"http://127.0.0.1:{port}", "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Information" })
             start.ArgumentList.Add(arg);
+        foreach (var arg in arguments) start.ArgumentList.Add(arg);
         var process = Process.Start(start)!;
         var host = new BenchHostProcess(process, new Uri($"http://127.0.0.1:{port}/"));
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) host.Output.Add(e.Data); };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) host.Output.Add("[stderr] " + e.Data); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        await host.Output.WaitFor(l => l.Contains("Now listening on", StringComparison.Ordinal), timeout: NodePeer.StartTimeout, what: "BenchHost to listen");
+        try
+        {
+            await host.Output.WaitFor(l => l.Contains("Now listening on", StringComparison.Ordinal), timeout: StartTimeout, what: "BenchHost to listen");
+        }
+        catch
+        {
+            await host.DisposeAsync();
+            throw;
+        }
         return host;
     }
 
