@@ -244,7 +244,7 @@ public sealed class EngineIOServer : IAsyncDisposable
 
     private void RaiseConnection(EngineIOSocket socket)
     {
-        EventRaiser.Raise(Connection, socket, static (handler, s) => handler(s), Logger, socket.Id, "Connection");
+        EventRaiser.Raise(Connection, socket, static (handler, s) => handler(s), Logger, socket.LogId, "Connection");
     }
 
     /// <summary>

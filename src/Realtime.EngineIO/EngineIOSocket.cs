@@ -59,12 +59,20 @@ public sealed class EngineIOSocket
         _server = server;
         _logger = server.Logger;
         Id = id;
+        LogId = id.Length > 6 ? id[..6] + "…" : id;
         Handshake = handshake;
         RequestServices = services;
     }
 
     /// <summary>The session id: 20 URL-safe base64 characters from 15 random bytes.</summary>
     public string Id { get; }
+
+    /// <summary>
+    /// The first six characters of <see cref="Id"/>, for log lines at any level. The whole id is a bearer secret while
+    /// the session polls (whoever holds it reads and sends as the client), so the library writes it only at Debug;
+    /// Information and above name the session by this prefix, which a Debug log maps back to the session.
+    /// </summary>
+    public string LogId { get; }
 
     /// <summary>The current transport: "polling" or "websocket".</summary>
     public string Transport
@@ -189,7 +197,7 @@ public sealed class EngineIOSocket
     /// <summary>(locked) Too much waits for a client that does not read: drop it and close the session.</summary>
     internal void WriteBufferFullLocked()
     {
-        Log.WriteBufferFull(_logger, Id, _server.Options.MaxBufferedBytes);
+        Log.WriteBufferFull(_logger, LogId, _server.Options.MaxBufferedBytes);
         CloseLocked("transport error", "write buffer full");
         // This runs inside a Send: raise Closed from the thread pool instead, so that code sending in a loop (say,
         // over its list of users) never sees one of them disconnect in the middle of it. Node never closes in send().
@@ -275,7 +283,7 @@ public sealed class EngineIOSocket
         if (closed is not { } c) return;
         Log.ConnectionClosed(_logger, Id, c.Reason, c.Description);
         EventRaiser.Raise(Closed, (Socket: this, c.Reason, c.Description),
-            static (handler, s) => handler(s.Socket, s.Reason, s.Description), _logger, Id, "Closed");
+            static (handler, s) => handler(s.Socket, s.Reason, s.Description), _logger, LogId, "Closed");
     }
 
     // ---------------------------------------------------------------- heartbeat
@@ -451,7 +459,7 @@ public sealed class EngineIOSocket
         RaisePendingEvents();
         if (message is null) return;
         EventRaiser.Raise(Message, (Socket: this, Message: message),
-            static (handler, s) => handler(s.Socket, s.Message), _logger, Id, "Message");
+            static (handler, s) => handler(s.Socket, s.Message), _logger, LogId, "Message");
     }
 
     /// <summary>A transport failed (overlapping requests, aborted GET, write error, oversize frame...).</summary>
@@ -566,7 +574,7 @@ public sealed class EngineIOSocket
         if (upgraded)
         {
             Log.Upgraded(_logger, Id);
-            EventRaiser.Raise(Upgraded, this, static (handler, socket) => handler(socket), _logger, Id, "Upgraded");
+            EventRaiser.Raise(Upgraded, this, static (handler, socket) => handler(socket), _logger, LogId, "Upgraded");
         }
         RaisePendingEvents();
     }

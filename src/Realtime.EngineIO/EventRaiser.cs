@@ -7,7 +7,7 @@ internal static class EventRaiser
 {
     /// <summary>Calls <paramref name="invoke"/> for each subscriber of <paramref name="handlers"/> (no allocation).</summary>
     public static void Raise<TDelegate, TState>(TDelegate? handlers, TState state, Action<TDelegate, TState> invoke,
-        ILogger logger, string sid, string eventName) where TDelegate : Delegate
+        ILogger logger, string session, string eventName) where TDelegate : Delegate
     {
         foreach (var handler in Delegate.EnumerateInvocationList(handlers))
         {
@@ -17,7 +17,7 @@ internal static class EventRaiser
             }
             catch (Exception e)
             {
-                Log.HandlerFailed(logger, e, sid, eventName);
+                Log.HandlerFailed(logger, e, session, eventName);
             }
         }
     }

@@ -3,20 +3,24 @@ using Microsoft.Extensions.Logging;
 namespace Realtime.EngineIO;
 
 /// <summary>The library's log events (category <c>Realtime.EngineIO.EngineIOServer</c>).</summary>
+/// <remarks>
+/// The session id is a bearer secret while a session polls, so only Debug lines carry it whole; lines at Information and
+/// above name a session by <see cref="EngineIOSocket.LogId"/>, its first six characters.
+/// </remarks>
 internal static partial class Log
 {
-    [LoggerMessage(EventId = 1, EventName = "ConnectionOpened", Level = LogLevel.Information,
+    [LoggerMessage(EventId = 1, EventName = "ConnectionOpened", Level = LogLevel.Debug,
         Message = "Engine.IO session {Sid} opened over {Transport}")]
     public static partial void ConnectionOpened(ILogger logger, string sid, string transport);
 
-    [LoggerMessage(EventId = 2, EventName = "ConnectionClosed", Level = LogLevel.Information,
+    [LoggerMessage(EventId = 2, EventName = "ConnectionClosed", Level = LogLevel.Debug,
         Message = "Engine.IO session {Sid} closed: {Reason}{Detail}")]
     private static partial void ConnectionClosedCore(ILogger logger, string sid, string reason, string detail);
 
     public static void ConnectionClosed(ILogger logger, string sid, string reason, string? description) =>
         ConnectionClosedCore(logger, sid, reason, description is null ? "" : $" ({description})");
 
-    [LoggerMessage(EventId = 3, EventName = "Upgraded", Level = LogLevel.Information,
+    [LoggerMessage(EventId = 3, EventName = "Upgraded", Level = LogLevel.Debug,
         Message = "Engine.IO session {Sid} upgraded to websocket")]
     public static partial void Upgraded(ILogger logger, string sid);
 
@@ -33,8 +37,8 @@ internal static partial class Log
     public static partial void TransportError(ILogger logger, string sid, string transport, string error);
 
     [LoggerMessage(EventId = 7, EventName = "HandlerFailed", Level = LogLevel.Error,
-        Message = "Engine.IO session {Sid}: the {EventName} handler threw")]
-    public static partial void HandlerFailed(ILogger logger, Exception exception, string? sid, string eventName);
+        Message = "Engine.IO session {Session}: the {EventName} handler threw")]
+    public static partial void HandlerFailed(ILogger logger, Exception exception, string? session, string eventName);
 
     [LoggerMessage(EventId = 8, EventName = "PayloadTooLarge", Level = LogLevel.Debug,
         Message = "Engine.IO session {Sid}: {Transport} payload over maxHttpBufferSize ({Limit} bytes)")]
@@ -45,8 +49,8 @@ internal static partial class Log
     public static partial void WebSocketOriginRefused(ILogger logger, string origin);
 
     [LoggerMessage(EventId = 10, EventName = "WriteBufferFull", Level = LogLevel.Warning,
-        Message = "Engine.IO session {Sid}: more than {Limit} bytes wait for a client that does not read them; closing it")]
-    public static partial void WriteBufferFull(ILogger logger, string sid, long limit);
+        Message = "Engine.IO session {Session}: more than {Limit} bytes wait for a client that does not read them; closing it")]
+    public static partial void WriteBufferFull(ILogger logger, string session, long limit);
 
     [LoggerMessage(EventId = 11, EventName = "AcceptFailing", Level = LogLevel.Warning,
         Message = "Cannot accept connections on {EndPoint}: {Error} (out of file descriptors?). Refusing new connections and serving the open ones until it passes")]

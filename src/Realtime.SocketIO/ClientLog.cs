@@ -23,18 +23,18 @@ internal sealed class ClientLog
 
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
-    private readonly string _sid;
+    private readonly string _session;
     private readonly int _linesPerWindow;
     private readonly Lock _gate = new();
     private DateTimeOffset _windowStart;
     private int _lines;
     private bool _suppressing;
 
-    public ClientLog(ILogger logger, TimeProvider time, string sid, int linesPerMinute)
+    public ClientLog(ILogger logger, TimeProvider time, string session, int linesPerMinute)
     {
         _logger = logger;
         _time = time;
-        _sid = sid;
+        _session = session;
         _linesPerWindow = linesPerMinute;
         _windowStart = time.GetUtcNow();
     }
@@ -64,7 +64,7 @@ internal sealed class ClientLog
             if (_suppressing) return false;
             _suppressing = true;
         }
-        Log.ClientLogSuppressed(_logger, _sid, _linesPerWindow);
+        Log.ClientLogSuppressed(_logger, _session, _linesPerWindow);
         return false;
     }
 

@@ -5,7 +5,9 @@ namespace Realtime.SocketIO;
 /// <summary>
 /// The library's log events (category <c>Realtime.SocketIO.SocketIOServer</c>). Lines a client can cause at will go
 /// through the connection's <see cref="ClientLog"/> (text clipped, lines per minute limited), and are Debug unless they
-/// show a fault on the server's side (a handler or middleware that threw, a handler skipped).
+/// show a fault on the server's side (a handler or middleware that threw, a handler skipped). Only Debug lines carry the
+/// Engine.IO session id whole ({Sid}); lines above Debug name the connection by its first characters ({Session},
+/// <see cref="Realtime.EngineIO.EngineIOSocket.LogId"/>), because the id is a bearer secret while a session polls.
 /// </summary>
 internal static partial class Log
 {
@@ -18,12 +20,12 @@ internal static partial class Log
     public static partial void SocketDisconnected(ILogger logger, string @namespace, string socketId, string reason);
 
     [LoggerMessage(EventId = 103, EventName = "ConnectionRefused", Level = LogLevel.Information,
-        Message = "Connection {Sid} refused in namespace {Namespace}: {Reason}")]
-    public static partial void ConnectionRefused(ILogger logger, string @namespace, string sid, string reason);
+        Message = "Connection {Session} refused in namespace {Namespace}: {Reason}")]
+    public static partial void ConnectionRefused(ILogger logger, string @namespace, string session, string reason);
 
     [LoggerMessage(EventId = 113, EventName = "MiddlewareFailed", Level = LogLevel.Error,
-        Message = "Connection {Sid} refused in namespace {Namespace}: a middleware threw (the client reads \"Server error\")")]
-    public static partial void MiddlewareFailed(ILogger logger, Exception exception, string @namespace, string sid);
+        Message = "Connection {Session} refused in namespace {Namespace}: a middleware threw (the client reads \"Server error\")")]
+    public static partial void MiddlewareFailed(ILogger logger, Exception exception, string @namespace, string session);
 
     [LoggerMessage(EventId = 104, EventName = "InvalidNamespace", Level = LogLevel.Debug,
         Message = "Connection {Sid} asked for unknown namespace {Namespace}")]
@@ -66,14 +68,14 @@ internal static partial class Log
     public static partial void ServerSideHandlerFailed(ILogger logger, Exception exception, string @event, string @namespace);
 
     [LoggerMessage(EventId = 115, EventName = "AttachmentsTooLarge", Level = LogLevel.Information,
-        Message = "Connection {Sid} sent binary attachments over {Limit} bytes for one packet (MaxAttachmentBytes); closing it")]
-    public static partial void AttachmentsTooLarge(ILogger logger, string sid, long limit);
+        Message = "Connection {Session} sent binary attachments over {Limit} bytes for one packet (MaxAttachmentBytes); closing it")]
+    public static partial void AttachmentsTooLarge(ILogger logger, string session, long limit);
 
     [LoggerMessage(EventId = 116, EventName = "AttachmentsTimeout", Level = LogLevel.Information,
-        Message = "Connection {Sid} did not send the binary attachments of a packet within {Timeout} (AttachmentTimeout); closing it")]
-    public static partial void AttachmentsTimeout(ILogger logger, string sid, TimeSpan timeout);
+        Message = "Connection {Session} did not send the binary attachments of a packet within {Timeout} (AttachmentTimeout); closing it")]
+    public static partial void AttachmentsTimeout(ILogger logger, string session, TimeSpan timeout);
 
     [LoggerMessage(EventId = 117, EventName = "ClientLogSuppressed", Level = LogLevel.Information,
-        Message = "Connection {Sid} caused {Limit} log lines this minute (ClientLogLinesPerMinute); its next ones this minute are not logged")]
-    public static partial void ClientLogSuppressed(ILogger logger, string sid, int limit);
+        Message = "Connection {Session} caused {Limit} log lines this minute (ClientLogLinesPerMinute); its next ones this minute are not logged")]
+    public static partial void ClientLogSuppressed(ILogger logger, string session, int limit);
 }

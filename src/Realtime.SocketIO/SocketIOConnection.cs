@@ -38,7 +38,7 @@ internal sealed class SocketIOConnection
         _decoder = new SocketIOPacketDecoder(server.Options.MaxAttachments);
         var maxAttachmentBytes = server.Options.MaxAttachmentBytes ?? server.Options.MaxHttpBufferSize;
         _maxAttachmentBytes = maxAttachmentBytes > 0 ? maxAttachmentBytes : long.MaxValue;
-        ClientLog = new ClientLog(server.Logger, server.TimeProvider, engine.Id, server.Options.ClientLogLinesPerMinute);
+        ClientLog = new ClientLog(server.Logger, server.TimeProvider, engine.LogId, server.Options.ClientLogLinesPerMinute);
         engine.Message += OnMessage;
         engine.Closed += OnEngineClosed;
         _connectTimer = server.TimeProvider.CreateTimer(_ => OnConnectTimeout(), null, server.Options.ConnectTimeout, System.Threading.Timeout.InfiniteTimeSpan);
@@ -47,6 +47,9 @@ internal sealed class SocketIOConnection
     public EngineIOSocket Engine { get; }
 
     public string Id => Engine.Id;
+
+    /// <summary>The session id's first characters, for log lines above Debug (see <see cref="EngineIOSocket.LogId"/>).</summary>
+    public string LogId => Engine.LogId;
 
     public bool IsOpen => Volatile.Read(ref _closed) == 0 && Engine.ReadyState == EngineSocketState.Open;
 
@@ -92,7 +95,7 @@ internal sealed class SocketIOConnection
             else if (_decoder.IsReconstructing && message.Data.Length > _maxAttachmentBytes - _decoder.PendingAttachmentBytes)
             {
                 // Checked before the decoder keeps this attachment: what one client parks here stays under the limit.
-                Log.AttachmentsTooLarge(_server.Logger, Id, _maxAttachmentBytes);
+                Log.AttachmentsTooLarge(_server.Logger, LogId, _maxAttachmentBytes);
                 _decoder.Reset();
                 Close($"binary attachments over {_maxAttachmentBytes} bytes");
                 return;
@@ -139,7 +142,7 @@ internal sealed class SocketIOConnection
     private void OnAttachmentTimeout(long packet)
     {
         if (Volatile.Read(ref _waitingPacket) != packet || !IsOpen) return;
-        Log.AttachmentsTimeout(_server.Logger, Id, _server.Options.AttachmentTimeout);
+        Log.AttachmentsTimeout(_server.Logger, LogId, _server.Options.AttachmentTimeout);
         Close($"binary attachments not complete within {_server.Options.AttachmentTimeout.TotalSeconds:0.###} s");
     }
 
@@ -188,7 +191,7 @@ internal sealed class SocketIOConnection
         catch (Exception e)
         {
             // AddAsync handles middleware errors; this is a bug guard so a failure never goes unobserved.
-            if (ClientLog.Allows(LogLevel.Error)) Log.HandlerFailed(_server.Logger, e, "connection", Id, ClientLog.Clip(nsp.Name));
+            if (ClientLog.Allows(LogLevel.Error)) Log.HandlerFailed(_server.Logger, e, "connection", LogId, ClientLog.Clip(nsp.Name));
         }
     }
 

@@ -247,11 +247,11 @@ public class SocketIONamespace
             // A client can ask again and again, with a name of its choice (Of(regex)): through its ClientLog.
             if (intended is null)
             {
-                if (connection.ClientLog.Allows(LogLevel.Error)) Log.MiddlewareFailed(Server.Logger, refusal, ClientLog.Clip(Name), connection.Id);
+                if (connection.ClientLog.Allows(LogLevel.Error)) Log.MiddlewareFailed(Server.Logger, refusal, ClientLog.Clip(Name), connection.LogId);
             }
             else if (connection.ClientLog.Allows(LogLevel.Information))
             {
-                Log.ConnectionRefused(Server.Logger, ClientLog.Clip(Name), connection.Id, ClientLog.Clip(intended.Message));
+                Log.ConnectionRefused(Server.Logger, ClientLog.Clip(Name), connection.LogId, ClientLog.Clip(intended.Message));
             }
             connection.Forget(Name);
             connection.WriteText(Protocol.SocketIOPacketEncoder.EncodeConnectError(Name, intended?.Message ?? "Server error",

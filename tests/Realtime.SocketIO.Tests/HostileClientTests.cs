@@ -233,6 +233,33 @@ public class HostileClientTests
         await AssertAnsweredAsync(wire);
     }
 
+    [Fact]
+    public async Task Lines_above_Debug_name_a_polling_session_by_its_first_characters_never_by_its_whole_id()
+    {
+        // The session id is all a polling request needs to read and send as that client: it stays out of any log
+        // that is kept (Information and above); the lines that name the connection use its first six characters.
+        var recorder = new LogRecorder();
+        await using var server = await TestServer.StartWithDefaultsAsync(io =>
+        {
+            io.Of("/refused").Use(_ => throw new SocketIOConnectException("not authorized"));
+            io.Of("/broken").Use(_ => throw new InvalidOperationException("a middleware bug"));
+        }, host: recorder.AddTo);
+        using var http = new HttpClient { BaseAddress = server.BaseAddress };
+        var (wire, _) = await PollingWire.OpenAsync(http);
+
+        await wire.PostAsync("40/refused,", "40/broken,");
+        await recorder.WaitForAsync("ConnectionRefused");
+        await recorder.WaitForAsync("MiddlewareFailed");
+        await wire.PostAsync("1"); // the client closes
+        await recorder.WaitForAsync("ConnectionClosed");
+
+        var prefix = wire.Sid[..6] + "…";
+        Assert.Contains(prefix, Assert.Single(recorder.Of("ConnectionRefused")).Message);
+        Assert.Contains(prefix, Assert.Single(recorder.Of("MiddlewareFailed")).Message);
+        Assert.DoesNotContain(recorder.Entries, e => e.Level > LogLevel.Debug && e.Message.Contains(wire.Sid, StringComparison.Ordinal));
+        Assert.Contains(recorder.Entries, e => e.Level == LogLevel.Debug && e.Message.Contains(wire.Sid, StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("/chat", "/chat")]
     [InlineData("a\r\nb\u2028c\0", "a\\u000d\\u000ab\\u2028c\\u0000")]

@@ -13,7 +13,7 @@ namespace SocketIOBasic.Tests;
 /// Step 03's Socket.IO server (its real Program) on a real port, with <see cref="Steps"/>: only the step's own log lines
 /// (connection, reply, disconnect...), without the library's Engine.IO lines whose order depends on timing; and
 /// <see cref="Sockets"/>: every server-side socket that ever connected, kept after it leaves, so a test can read
-/// what the server did for it (<c>socket.Data["news"]</c>: how many news it was sent).
+/// what the server did for it (<c>socket.Data["news"]</c>: how many news it was sent); and <see cref="Transports"/>.
 /// </summary>
 public sealed class SocketIONewsServer : IAsyncDisposable
 {
@@ -23,6 +23,13 @@ public sealed class SocketIONewsServer : IAsyncDisposable
         Steps = steps;
         Io = app.Services.GetRequiredService<SocketIOServer>();
         Io.On("connection", socket => Sockets[socket.Id] = socket);
+        // The transport story, from the Engine.IO layer's events (its log writes session ids only at Debug).
+        Io.Engine.Connection += session =>
+        {
+            Transports.Add($"opened over {session.Transport}");
+            session.Upgraded += _ => Transports.Add("upgraded to websocket");
+            session.Closed += (_, reason, _) => Transports.Add($"closed: {reason}");
+        };
     }
 
     public RunningApp<sio::Program> App { get; }
@@ -36,6 +43,9 @@ public sealed class SocketIONewsServer : IAsyncDisposable
     public Transcript Steps { get; }
 
     public SocketIOServer Io { get; }
+
+    /// <summary>Each Engine.IO session's story: "opened over polling", "upgraded to websocket", "closed: transport close".</summary>
+    public Transcript Transports { get; } = new();
 
     public ConcurrentDictionary<string, SocketIOSocket> Sockets { get; } = new();
 

@@ -355,23 +355,32 @@ public sealed class SocketIOClientTests : IAsyncLifetime
     public async Task AutoUpgrade_opens_a_fresh_websocket_session_and_the_polling_one_times_out()
     {
         var connections = new Transcript();
+        var sessions = new Transcript();   // the Engine.IO layer's own events: its log names sessions in full only at Debug
         var host = await StartHostAsync(
-            io => io.On("connection", socket => connections.Add($"connection over {socket.Conn.Transport}, session {socket.Conn.Id}")),
+            io =>
+            {
+                io.On("connection", socket => connections.Add($"connection over {socket.Conn.Transport}, session {socket.Conn.Id}"));
+                io.Engine.Connection += session =>
+                {
+                    sessions.Add($"{session.Id} opened over {session.Transport}");
+                    session.Closed += (closed, reason, _) => sessions.Add($"{closed.Id} closed: {reason}");
+                };
+            },
             options: o => { o.PingInterval = TimeSpan.FromMilliseconds(300); o.PingTimeout = TimeSpan.FromSeconds(2); });
         var client = NewClient(host.BaseAddress, "polling", o => o.AutoUpgrade = true);
 
         await ConnectAsync(client);
         // The connection handler runs after CONNECT is sent (as in Node): wait for it before reading what it wrote.
         await connections.WaitForText("connection over ");
-        await host.Log.WaitForText("closed: ping timeout");
+        await sessions.WaitForText("closed: ping timeout");
 
-        var opened = host.Log.Lines.Where(l => l.Contains(" opened over ", StringComparison.Ordinal)).ToList();
+        var opened = sessions.Lines.Where(l => l.Contains(" opened over ", StringComparison.Ordinal)).ToList();
         Assert.Equal(2, opened.Count);
         Assert.EndsWith("opened over polling", opened[0]);
         Assert.EndsWith("opened over websocket", opened[1]);
-        var pollingSession = opened[0].Split(' ')[3];
-        var websocketSession = opened[1].Split(' ')[3];
-        Assert.Contains($"[log] Engine.IO session {pollingSession} closed: ping timeout", host.Log.Lines);
+        var pollingSession = opened[0].Split(' ')[0];
+        var websocketSession = opened[1].Split(' ')[0];
+        Assert.Contains($"{pollingSession} closed: ping timeout", sessions.Lines);
         Assert.Equal([$"connection over websocket, session {websocketSession}"], connections.Lines);
         Assert.True(client.Connected);                       // the WebSocket session answers its pings
     }
