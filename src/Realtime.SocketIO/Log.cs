@@ -82,4 +82,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 130, EventName = "PacketRefused", Level = LogLevel.Debug,
         Message = "Socket {SocketId}: a packet middleware refused {Event} ({Error}) and no \"error\" handler listens; dropped")]
     public static partial void PacketRefused(ILogger logger, string socketId, string @event, string error);
+
+    [LoggerMessage(EventId = 131, EventName = "ChildNamespaceRemoved", Level = LogLevel.Debug,
+        Message = "Namespace {Namespace} removed: its last socket left (CleanupEmptyChildNamespaces)")]
+    public static partial void ChildNamespaceRemoved(ILogger logger, string @namespace);
 }

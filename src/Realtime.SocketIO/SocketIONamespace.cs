@@ -9,7 +9,7 @@ namespace Realtime.SocketIO;
 /// A namespace (Node's <c>io.of("/goods")</c>): its own connection handlers, middleware, sockets and rooms, over the
 /// same underlying connection as the other namespaces of a client.
 /// </summary>
-public class SocketIONamespace
+public partial class SocketIONamespace
 {
     private readonly ConcurrentDictionary<string, SocketIOSocket> _sockets = new(StringComparer.Ordinal);
     private readonly object _gate = new();
@@ -237,7 +237,7 @@ public class SocketIONamespace
 
         if (!connection.IsOpen)
         {
-            connection.Forget(Name);
+            Abandon(connection);
             return;
         }
         if (refusal is not null)
@@ -253,7 +253,7 @@ public class SocketIONamespace
             {
                 Log.ConnectionRefused(Server.Logger, ClientLog.Clip(Name), connection.LogId, ClientLog.Clip(intended.Message));
             }
-            connection.Forget(Name);
+            Abandon(connection);
             connection.WriteText(Protocol.SocketIOPacketEncoder.EncodeConnectError(Name, intended?.Message ?? "Server error",
                 intended?.Data, Server.Options.JsonSerializerOptions));
             return;
@@ -304,7 +304,10 @@ public class SocketIONamespace
         return reachedEnd;
     }
 
-    internal void Remove(SocketIOSocket socket) => _sockets.TryRemove(new KeyValuePair<string, SocketIOSocket>(socket.Id, socket));
+    internal void Remove(SocketIOSocket socket)
+    {
+        if (_sockets.TryRemove(new KeyValuePair<string, SocketIOSocket>(socket.Id, socket))) LeftBy();
+    }
 
     /// <inheritdoc />
     public override string ToString() => Name;
@@ -314,7 +317,7 @@ public class SocketIONamespace
 /// The namespace of a dynamic pattern (<c>io.Of(new Regex("^/room-\\d+$"))</c>): each matching name becomes a child
 /// namespace that shares this one's connection handlers and middleware; emitting here emits in every child.
 /// </summary>
-public sealed class SocketIOParentNamespace : SocketIONamespace
+public sealed partial class SocketIOParentNamespace : SocketIONamespace
 {
     private readonly Func<string, JsonElement, bool> _matches;
     private readonly ConcurrentDictionary<string, SocketIONamespace> _children = new(StringComparer.Ordinal);
