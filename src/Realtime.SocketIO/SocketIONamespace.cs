@@ -13,7 +13,7 @@ public partial class SocketIONamespace
 {
     private readonly ConcurrentDictionary<string, SocketIOSocket> _sockets = new(StringComparer.Ordinal);
     private readonly object _gate = new();
-    private Func<SocketIOSocket, Task?>[] _connectionHandlers = [];
+    private ConnectionListener[] _connectionHandlers = [];
     private Func<SocketIOSocket, Func<Task>, Task>[] _middleware = [];
     private readonly ConcurrentDictionary<string, Action<SocketIOArgs>[]> _serverSideHandlers = new(StringComparer.Ordinal);
     private long _ackIds = -1;
@@ -63,19 +63,20 @@ public partial class SocketIONamespace
     public SocketIONamespace OnConnection(Action<SocketIOSocket> handler)
     {
         ArgumentNullException.ThrowIfNull(handler);
-        return AddConnectionHandler(socket => { handler(socket); return null; });
+        return AddConnectionHandler(handler, socket => { handler(socket); return null; });
     }
 
     /// <summary>Runs the async <paramref name="handler"/> for each new socket.</summary>
     public SocketIONamespace OnConnection(Func<SocketIOSocket, Task> handler)
     {
         ArgumentNullException.ThrowIfNull(handler);
-        return AddConnectionHandler(handler);
+        return AddConnectionHandler(handler, handler);
     }
 
-    private SocketIONamespace AddConnectionHandler(Func<SocketIOSocket, Task?> handler)
+    private SocketIONamespace AddConnectionHandler(Delegate handler, Func<SocketIOSocket, Task?> invoke)
     {
-        lock (_gate) _connectionHandlers = [.. _connectionHandlers, handler];
+        var listener = new ConnectionListener(this, handler, invoke, t_registeringOnce);
+        lock (_gate) _connectionHandlers = [.. _connectionHandlers, listener];
         return this;
     }
 
@@ -107,7 +108,7 @@ public partial class SocketIONamespace
 
     private Func<SocketIOSocket, Func<Task>, Task>[] AllMiddleware => Parent is null ? _middleware : [.. Parent.AllMiddleware, .. _middleware];
 
-    private Func<SocketIOSocket, Task?>[] AllConnectionHandlers => Parent is null ? _connectionHandlers : [.. Parent.AllConnectionHandlers, .. _connectionHandlers];
+    private ConnectionListener[] AllConnectionHandlers => Parent is null ? _connectionHandlers : [.. Parent.AllConnectionHandlers, .. _connectionHandlers];
 
     // ---- broadcasting (Node: nsp.emit / nsp.to / …) ----
 
@@ -281,7 +282,7 @@ public partial class SocketIONamespace
         foreach (var handler in AllConnectionHandlers)
         {
             if (!socket.Connected) break;
-            socket.RunHandler(handler, socket, "connection");
+            if (handler.TryFire()) socket.RunHandler(handler.Invoke, socket, "connection");
         }
     }
 
