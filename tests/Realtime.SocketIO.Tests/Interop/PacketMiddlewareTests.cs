@@ -93,4 +93,51 @@ public sealed class PacketMiddlewareTests
             "disconnect server namespace disconnect",
         ], server.Lines);
     }
+
+    [Fact]
+    public async Task Without_an_error_handler_a_refusal_is_only_logged_and_the_client_hears_nothing_on_the_raw_wire()
+    {
+        var recorder = new LogRecorder();
+        await using var host = await TestServer.StartWithDefaultsAsync(io => io.On("connection", socket =>
+        {
+            // Asynchronous this time: the refusal comes from a faulted task.
+            socket.Use(async (packet, next) =>
+            {
+                await Task.Yield();
+                if (packet.Event == "secret") throw new InvalidOperationException("비밀입니다");
+                await next();
+            });
+            socket.On("secret", () => "never");
+            socket.On("echo", (string text) => text);
+        }), host: recorder.AddTo);
+        var (wire, _) = await WsWire.ConnectMainAsync(host.BaseAddress);
+        await using var __ = wire;
+
+        await wire.SendAsync("""421["secret"]""");
+        await recorder.WaitForAsync("PacketRefused");
+        Assert.Contains("비밀입니다", Assert.Single(recorder.Of("PacketRefused")).Message);
+        Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Debug, recorder.Of("PacketRefused")[0].Level);
+        // The next frame the client gets answers its next event: no ack 1, no error packet for the refused one.
+        await wire.SendAsync("""422["echo","다음"]""");
+        Assert.Equal("""432["다음"]""", await wire.ReceiveTextAsync());
+    }
+
+    [Fact]
+    public async Task An_error_event_sent_by_the_client_reaches_the_error_handler_without_an_exception()
+    {
+        var server = new Transcript();
+        await using var host = await TestServer.StartWithDefaultsAsync(io => io.On("connection", socket =>
+        {
+            socket.Use((packet, next) => packet.Event == "secret" ? throw new InvalidOperationException("거절") : next());
+            socket.On("error", (SocketIOArgs args) => server.Add($"error {args.Error?.Message ?? "(from the client)"}: {args.Get<string>(0)}"));
+        }));
+        var (wire, _) = await WsWire.ConnectMainAsync(host.BaseAddress);
+        await using var __ = wire;
+
+        // Node's overload of "error": a client may emit it too (it is not reserved on the wire).
+        await wire.SendAsync("""42["error","클라이언트가 보낸 error"]""");
+        await wire.SendAsync("""42["secret"]""");
+        await server.WaitForText("error 거절");
+        Assert.Equal(["error (from the client): 클라이언트가 보낸 error", "error 거절: 거절"], server.Lines);
+    }
 }
