@@ -22,7 +22,7 @@ namespace Realtime.SocketIO.Redis;
 /// While Redis is away the server serves its own clients as a single server would: broadcasts reach its sockets,
 /// queries answer with its own sockets, nothing throws; cluster traffic resumes when Redis returns.
 /// </summary>
-public sealed class RedisSocketIOAdapter : InMemorySocketIOAdapter
+public sealed partial class RedisSocketIOAdapter : InMemorySocketIOAdapter
 {
     private enum RequestType { Sockets = 0, AllRooms = 1, RemoteJoin = 2, RemoteLeave = 3, RemoteDisconnect = 4, RemoteFetch = 5, ServerSideEmit = 6, Broadcast = 7 }
 
@@ -48,7 +48,7 @@ public sealed class RedisSocketIOAdapter : InMemorySocketIOAdapter
         _requestChannel = $"{_options.Key}-request#{nsp.Name}#";
         _responseChannel = $"{_options.Key}-response#{nsp.Name}#";
         _specificResponseChannel = $"{_responseChannel}{Uid}#";
-        _ = SubscribeUntilDoneAsync();
+        _subscribing = SubscribeUntilDoneAsync();
     }
 
     /// <summary>This server's id in the cluster for this namespace (six characters, as Node's <c>uid2(6)</c>).</summary>
@@ -494,7 +494,7 @@ public sealed class RedisSocketIOAdapter : InMemorySocketIOAdapter
     /// </summary>
     private async Task SubscribeUntilDoneAsync()
     {
-        while (true)
+        while (!IsClosed)
         {
             var restored = _connection.WhenRestored(); // taken before the try, so a return during it is not missed
             try

@@ -78,4 +78,12 @@ internal static partial class Log
     [LoggerMessage(EventId = 117, EventName = "ClientLogSuppressed", Level = LogLevel.Information,
         Message = "Connection {Session} caused {Limit} log lines this minute (ClientLogLinesPerMinute); its next ones this minute are not logged")]
     public static partial void ClientLogSuppressed(ILogger logger, string session, int limit);
+
+    [LoggerMessage(EventId = 130, EventName = "PacketRefused", Level = LogLevel.Debug,
+        Message = "Socket {SocketId}: a packet middleware refused {Event} ({Error}) and no \"error\" handler listens; dropped")]
+    public static partial void PacketRefused(ILogger logger, string socketId, string @event, string error);
+
+    [LoggerMessage(EventId = 131, EventName = "ChildNamespaceRemoved", Level = LogLevel.Debug,
+        Message = "Namespace {Namespace} removed: its last socket left (CleanupEmptyChildNamespaces)")]
+    public static partial void ChildNamespaceRemoved(ILogger logger, string @namespace);
 }

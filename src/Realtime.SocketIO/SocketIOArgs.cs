@@ -34,6 +34,9 @@ public sealed class SocketIOArgs : IReadOnlyList<JsonElement>
     public static SocketIOArgs FromJson(string eventName, JsonElement array, int offset, SocketIOAck? ack = null, JsonSerializerOptions? options = null) =>
         new(eventName, array, offset, null, ack, options ?? SocketIOJson.Options);
 
+    /// <summary>The same arguments under another event name (a packet middleware renamed the event).</summary>
+    internal SocketIOArgs WithEvent(string eventName) => new(eventName, _array, _offset, Attachments, Ack, _options) { Error = Error };
+
     /// <summary>The event name (an ack's arguments have none: "").</summary>
     public string Event { get; }
 
@@ -48,6 +51,12 @@ public sealed class SocketIOArgs : IReadOnlyList<JsonElement>
 
     /// <summary>The acknowledgement callback if the client asked for one, else null.</summary>
     public SocketIOAck? Ack { get; }
+
+    /// <summary>
+    /// For the reserved <c>"error"</c> event a refusing packet middleware raises (<c>socket.Use</c>), the exception it
+    /// threw (its message is also argument 0); null for every event a client sent.
+    /// </summary>
+    public Exception? Error { get; internal init; }
 
     /// <summary>Reads the argument at <paramref name="index"/> as <typeparamref name="T"/>; default when missing.</summary>
     public T? Get<T>(int index) => index < Count ? SocketIOArgsReader.Read<T>(this[index], Attachments, _options) : default;

@@ -222,8 +222,10 @@ internal sealed class SocketIOConnection
 
     private void OnConnectTimeout()
     {
+        // As client.ts: only a namespace actually joined counts. A CONNECT still in a namespace's middleware (a null
+        // entry) does not, so a middleware that never calls next cannot keep a connection open forever.
         bool none;
-        lock (_gate) none = _nsps.Count == 0;
+        lock (_gate) none = !_nsps.Values.Any(socket => socket is not null);
         if (none && IsOpen)
         {
             Log.ConnectTimeout(_server.Logger, Id);

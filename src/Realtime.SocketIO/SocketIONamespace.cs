@@ -9,11 +9,11 @@ namespace Realtime.SocketIO;
 /// A namespace (Node's <c>io.of("/goods")</c>): its own connection handlers, middleware, sockets and rooms, over the
 /// same underlying connection as the other namespaces of a client.
 /// </summary>
-public class SocketIONamespace
+public partial class SocketIONamespace
 {
     private readonly ConcurrentDictionary<string, SocketIOSocket> _sockets = new(StringComparer.Ordinal);
     private readonly object _gate = new();
-    private Func<SocketIOSocket, Task?>[] _connectionHandlers = [];
+    private ConnectionListener[] _connectionHandlers = [];
     private Func<SocketIOSocket, Func<Task>, Task>[] _middleware = [];
     private readonly ConcurrentDictionary<string, Action<SocketIOArgs>[]> _serverSideHandlers = new(StringComparer.Ordinal);
     private long _ackIds = -1;
@@ -63,19 +63,20 @@ public class SocketIONamespace
     public SocketIONamespace OnConnection(Action<SocketIOSocket> handler)
     {
         ArgumentNullException.ThrowIfNull(handler);
-        return AddConnectionHandler(socket => { handler(socket); return null; });
+        return AddConnectionHandler(handler, socket => { handler(socket); return null; });
     }
 
     /// <summary>Runs the async <paramref name="handler"/> for each new socket.</summary>
     public SocketIONamespace OnConnection(Func<SocketIOSocket, Task> handler)
     {
         ArgumentNullException.ThrowIfNull(handler);
-        return AddConnectionHandler(handler);
+        return AddConnectionHandler(handler, handler);
     }
 
-    private SocketIONamespace AddConnectionHandler(Func<SocketIOSocket, Task?> handler)
+    private SocketIONamespace AddConnectionHandler(Delegate handler, Func<SocketIOSocket, Task?> invoke)
     {
-        lock (_gate) _connectionHandlers = [.. _connectionHandlers, handler];
+        var listener = new ConnectionListener(this, handler, invoke, t_registeringOnce);
+        lock (_gate) _connectionHandlers = [.. _connectionHandlers, listener];
         return this;
     }
 
@@ -107,7 +108,7 @@ public class SocketIONamespace
 
     private Func<SocketIOSocket, Func<Task>, Task>[] AllMiddleware => Parent is null ? _middleware : [.. Parent.AllMiddleware, .. _middleware];
 
-    private Func<SocketIOSocket, Task?>[] AllConnectionHandlers => Parent is null ? _connectionHandlers : [.. Parent.AllConnectionHandlers, .. _connectionHandlers];
+    private ConnectionListener[] AllConnectionHandlers => Parent is null ? _connectionHandlers : [.. Parent.AllConnectionHandlers, .. _connectionHandlers];
 
     // ---- broadcasting (Node: nsp.emit / nsp.to / …) ----
 
@@ -237,7 +238,7 @@ public class SocketIONamespace
 
         if (!connection.IsOpen)
         {
-            connection.Forget(Name);
+            Abandon(connection);
             return;
         }
         if (refusal is not null)
@@ -253,7 +254,7 @@ public class SocketIONamespace
             {
                 Log.ConnectionRefused(Server.Logger, ClientLog.Clip(Name), connection.LogId, ClientLog.Clip(intended.Message));
             }
-            connection.Forget(Name);
+            Abandon(connection);
             connection.WriteText(Protocol.SocketIOPacketEncoder.EncodeConnectError(Name, intended?.Message ?? "Server error",
                 intended?.Data, Server.Options.JsonSerializerOptions));
             return;
@@ -281,7 +282,7 @@ public class SocketIONamespace
         foreach (var handler in AllConnectionHandlers)
         {
             if (!socket.Connected) break;
-            socket.RunHandler(handler, socket, "connection");
+            if (handler.TryFire()) socket.RunHandler(handler.Invoke, socket, "connection");
         }
     }
 
@@ -304,7 +305,10 @@ public class SocketIONamespace
         return reachedEnd;
     }
 
-    internal void Remove(SocketIOSocket socket) => _sockets.TryRemove(new KeyValuePair<string, SocketIOSocket>(socket.Id, socket));
+    internal void Remove(SocketIOSocket socket)
+    {
+        if (_sockets.TryRemove(new KeyValuePair<string, SocketIOSocket>(socket.Id, socket))) LeftBy();
+    }
 
     /// <inheritdoc />
     public override string ToString() => Name;
@@ -314,7 +318,7 @@ public class SocketIONamespace
 /// The namespace of a dynamic pattern (<c>io.Of(new Regex("^/room-\\d+$"))</c>): each matching name becomes a child
 /// namespace that shares this one's connection handlers and middleware; emitting here emits in every child.
 /// </summary>
-public sealed class SocketIOParentNamespace : SocketIONamespace
+public sealed partial class SocketIOParentNamespace : SocketIONamespace
 {
     private readonly Func<string, JsonElement, bool> _matches;
     private readonly ConcurrentDictionary<string, SocketIONamespace> _children = new(StringComparer.Ordinal);

@@ -12,7 +12,7 @@ namespace Realtime.SocketIO;
 /// (after <c>AddSocketIO</c>). Methods without a namespace act on the main namespace <c>/</c>, as in Node:
 /// <c>io.On("connection", ...)</c>, <c>io.Emit(...)</c>, <c>io.To("room").Emit(...)</c>.
 /// </summary>
-public sealed class SocketIOServer : IAsyncDisposable
+public sealed partial class SocketIOServer : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, SocketIONamespace> _namespaces = new(StringComparer.Ordinal);
     private readonly List<SocketIOParentNamespace> _parents = [];
@@ -84,7 +84,7 @@ public sealed class SocketIOServer : IAsyncDisposable
 
     internal SocketIONamespace? FindOrCreateNamespace(string name, JsonElement auth)
     {
-        if (_namespaces.TryGetValue(name, out var nsp)) return nsp;
+        if (_namespaces.TryGetValue(name, out var nsp)) return nsp.Parent is SocketIOParentNamespace p && Options.CleanupEmptyChildNamespaces ? p.Enter(name) : nsp;
         SocketIOParentNamespace[] parents;
         lock (_parents) parents = [.. _parents];
         foreach (var parent in parents)
@@ -99,10 +99,15 @@ public sealed class SocketIOServer : IAsyncDisposable
                 Logger.LogError(e, "The dynamic namespace check for {Namespace} threw", name);
                 continue;
             }
-            if (matches) return _namespaces.GetOrAdd(name, _ => parent.CreateChild(name));
+            if (matches) return Options.CleanupEmptyChildNamespaces ? parent.Enter(name) : _namespaces.GetOrAdd(name, _ => parent.CreateChild(name));
         }
         return null;
     }
+
+    // A child of a dynamic pattern comes and goes with CleanupEmptyChildNamespaces (see SocketIOParentNamespace.Enter).
+    internal void AddChild(SocketIONamespace child) => _namespaces.TryAdd(child.Name, child);
+
+    internal void RemoveChild(SocketIONamespace child) => _namespaces.TryRemove(new KeyValuePair<string, SocketIONamespace>(child.Name, child));
 
     // ---- the main namespace ----
 

@@ -17,6 +17,14 @@ public class SocketIOServerOptions : EngineIOServerOptions
     /// <summary>How long a new connection may wait before joining a namespace; then it is closed. Node: 45 s.</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(45);
 
+    /// <summary>
+    /// Removes a namespace created by a dynamic pattern (<c>io.Of(regex)</c>, <c>io.Of((name, auth) =&gt; …)</c>) when its
+    /// last socket leaves, so that names clients come and go with do not stay in memory; the next connection to that
+    /// name creates it again (and runs the pattern's middleware and connection handlers again). Node:
+    /// <c>cleanupEmptyChildNamespaces</c>, false.
+    /// </summary>
+    public bool CleanupEmptyChildNamespaces { get; set; }
+
     /// <summary>Serve the browser client at <c>{path}/socket.io.js</c> (and the min, esm and map files). Node: true.</summary>
     public bool ServeClient { get; set; } = true;
 

@@ -13,15 +13,15 @@ namespace Realtime.SocketIO;
 /// <see cref="Emit(string, object?[])"/>, group with <see cref="Join(string)"/> and broadcast with
 /// <see cref="Broadcast"/> / <see cref="To(string)"/>. Thread-safe: emit from any thread, any time.
 /// </summary>
-public sealed class SocketIOSocket : ISocketIORemoteSocket
+public sealed partial class SocketIOSocket : ISocketIORemoteSocket
 {
     /// <summary>Event names an application may not emit (socket.io's RESERVED_EVENTS).</summary>
     public static readonly IReadOnlySet<string> ReservedEvents =
         new HashSet<string>(["connect", "connect_error", "disconnect", "disconnecting", "newListener", "removeListener"], StringComparer.Ordinal);
 
     private readonly object _gate = new();
-    private readonly Dictionary<string, Func<SocketIOArgs, Task?>[]> _handlers = new(StringComparer.Ordinal);
-    private Func<string, SocketIOArgs, Task?>[] _anyHandlers = [];
+    private readonly Dictionary<string, Listener[]> _handlers = new(StringComparer.Ordinal);
+    private AnyListener[] _anyHandlers = [];
     // Created on first use: most sockets never emit with an ack or store data, and a ConcurrentDictionary costs
     // ~0.6 KiB even when empty (measured with 1 000 connected sockets; see bench/README.md).
     private ConcurrentDictionary<long, TaskCompletionSource<SocketIOArgs>>? _acks;
@@ -72,42 +72,42 @@ public sealed class SocketIOSocket : ISocketIORemoteSocket
     public SocketIOSocket On(string eventName, Action handler)
     {
         ArgumentNullException.ThrowIfNull(handler);
-        return AddHandler(eventName, _ => { handler(); return null; });
+        return AddHandler(eventName, handler, _ => { handler(); return null; });
     }
 
     /// <summary>Handles <paramref name="eventName"/> with the raw arguments (JSON, attachments, ack).</summary>
     public SocketIOSocket On(string eventName, Action<SocketIOArgs> handler)
     {
         ArgumentNullException.ThrowIfNull(handler);
-        return AddHandler(eventName, args => { handler(args); return null; });
+        return AddHandler(eventName, handler, args => { handler(args); return null; });
     }
 
     /// <summary>Handles <paramref name="eventName"/> asynchronously with the raw arguments.</summary>
     public SocketIOSocket On(string eventName, Func<SocketIOArgs, Task> handler)
     {
         ArgumentNullException.ThrowIfNull(handler);
-        return AddHandler(eventName, handler);
+        return AddHandler(eventName, handler, handler);
     }
 
     /// <summary>Handles <paramref name="eventName"/>; the first argument is read as <typeparamref name="T"/>: <c>socket.On("reply", (string data) =&gt; ...)</c>.</summary>
     public SocketIOSocket On<T>(string eventName, Action<T> handler)
     {
         ArgumentNullException.ThrowIfNull(handler);
-        return AddHandler(eventName, args => { handler(Bind<T>(args, 0)); return null; });
+        return AddHandler(eventName, handler, args => { handler(Bind<T>(args, 0)); return null; });
     }
 
     /// <summary>Handles <paramref name="eventName"/> with two arguments.</summary>
     public SocketIOSocket On<T1, T2>(string eventName, Action<T1, T2> handler)
     {
         ArgumentNullException.ThrowIfNull(handler);
-        return AddHandler(eventName, args => { handler(Bind<T1>(args, 0), Bind<T2>(args, 1)); return null; });
+        return AddHandler(eventName, handler, args => { handler(Bind<T1>(args, 0), Bind<T2>(args, 1)); return null; });
     }
 
     /// <summary>Handles <paramref name="eventName"/> with three arguments.</summary>
     public SocketIOSocket On<T1, T2, T3>(string eventName, Action<T1, T2, T3> handler)
     {
         ArgumentNullException.ThrowIfNull(handler);
-        return AddHandler(eventName, args => { handler(Bind<T1>(args, 0), Bind<T2>(args, 1), Bind<T3>(args, 2)); return null; });
+        return AddHandler(eventName, handler, args => { handler(Bind<T1>(args, 0), Bind<T2>(args, 1), Bind<T3>(args, 2)); return null; });
     }
 
     /// <summary>
@@ -117,7 +117,7 @@ public sealed class SocketIOSocket : ISocketIORemoteSocket
     public SocketIOSocket On<TResult>(string eventName, Func<TResult> handler)
     {
         ArgumentNullException.ThrowIfNull(handler);
-        return AddHandler(eventName, args => AckResult<TResult>.Answer(handler(), args));
+        return AddHandler(eventName, handler, args => AckResult<TResult>.Answer(handler(), args));
     }
 
     /// <summary>
@@ -128,42 +128,42 @@ public sealed class SocketIOSocket : ISocketIORemoteSocket
     public SocketIOSocket On<T, TResult>(string eventName, Func<T, TResult> handler)
     {
         ArgumentNullException.ThrowIfNull(handler);
-        return AddHandler(eventName, args => AckResult<TResult>.Answer(handler(Bind<T>(args, 0)), args));
+        return AddHandler(eventName, handler, args => AckResult<TResult>.Answer(handler(Bind<T>(args, 0)), args));
     }
 
     /// <summary>Handles <paramref name="eventName"/> with two arguments; the return value answers the acknowledgement.</summary>
     public SocketIOSocket On<T1, T2, TResult>(string eventName, Func<T1, T2, TResult> handler)
     {
         ArgumentNullException.ThrowIfNull(handler);
-        return AddHandler(eventName, args => AckResult<TResult>.Answer(handler(Bind<T1>(args, 0), Bind<T2>(args, 1)), args));
+        return AddHandler(eventName, handler, args => AckResult<TResult>.Answer(handler(Bind<T1>(args, 0), Bind<T2>(args, 1)), args));
     }
 
     /// <summary>Handles <paramref name="eventName"/> with an explicit acknowledgement callback: <c>(SocketIOAck ack) =&gt; ack("ok")</c>.</summary>
     public SocketIOSocket On(string eventName, Action<SocketIOAck> handler)
     {
         ArgumentNullException.ThrowIfNull(handler);
-        return AddHandler(eventName, args => { handler(AckOf(args)); return null; });
+        return AddHandler(eventName, handler, args => { handler(AckOf(args)); return null; });
     }
 
     /// <summary>Handles <paramref name="eventName"/> with one argument and the acknowledgement callback: <c>(string q, SocketIOAck ack) =&gt; ack(answer)</c>.</summary>
     public SocketIOSocket On<T>(string eventName, Action<T, SocketIOAck> handler)
     {
         ArgumentNullException.ThrowIfNull(handler);
-        return AddHandler(eventName, args => { handler(Bind<T>(args, 0), AckOf(args)); return null; });
+        return AddHandler(eventName, handler, args => { handler(Bind<T>(args, 0), AckOf(args)); return null; });
     }
 
     /// <summary>Handles <paramref name="eventName"/> asynchronously with one argument and the acknowledgement callback.</summary>
     public SocketIOSocket On<T>(string eventName, Func<T, SocketIOAck, Task> handler)
     {
         ArgumentNullException.ThrowIfNull(handler);
-        return AddHandler(eventName, args => handler(Bind<T>(args, 0), AckOf(args)));
+        return AddHandler(eventName, handler, args => handler(Bind<T>(args, 0), AckOf(args)));
     }
 
     /// <summary>Handles <paramref name="eventName"/> with two arguments and the acknowledgement callback.</summary>
     public SocketIOSocket On<T1, T2>(string eventName, Action<T1, T2, SocketIOAck> handler)
     {
         ArgumentNullException.ThrowIfNull(handler);
-        return AddHandler(eventName, args => { handler(Bind<T1>(args, 0), Bind<T2>(args, 1), AckOf(args)); return null; });
+        return AddHandler(eventName, handler, args => { handler(Bind<T1>(args, 0), Bind<T2>(args, 1), AckOf(args)); return null; });
     }
 
     /// <summary>Removes every handler of <paramref name="eventName"/>.</summary>
@@ -177,7 +177,7 @@ public sealed class SocketIOSocket : ISocketIORemoteSocket
     public SocketIOSocket OnAny(Action<string, SocketIOArgs> handler)
     {
         ArgumentNullException.ThrowIfNull(handler);
-        lock (_gate) _anyHandlers = [.. _anyHandlers, (name, args) => { handler(name, args); return null; }];
+        lock (_gate) _anyHandlers = [.. _anyHandlers, new AnyListener(handler, (name, args) => { handler(name, args); return null; })];
         return this;
     }
 
@@ -185,7 +185,7 @@ public sealed class SocketIOSocket : ISocketIORemoteSocket
     public SocketIOSocket OnAny(Func<string, SocketIOArgs, Task> handler)
     {
         ArgumentNullException.ThrowIfNull(handler);
-        lock (_gate) _anyHandlers = [.. _anyHandlers, handler];
+        lock (_gate) _anyHandlers = [.. _anyHandlers, new AnyListener(handler, handler)];
         return this;
     }
 
@@ -196,10 +196,12 @@ public sealed class SocketIOSocket : ISocketIORemoteSocket
         return this;
     }
 
-    private SocketIOSocket AddHandler(string eventName, Func<SocketIOArgs, Task?> handler)
+    // handler: the delegate as given (what Off and Listeners compare and return); invoke: it, bound to SocketIOArgs.
+    private SocketIOSocket AddHandler(string eventName, Delegate handler, Func<SocketIOArgs, Task?> invoke)
     {
         ArgumentNullException.ThrowIfNull(eventName);
-        lock (_gate) _handlers[eventName] = _handlers.TryGetValue(eventName, out var list) ? [.. list, handler] : [handler];
+        var listener = new Listener(eventName, handler, invoke, t_registeringOnce);
+        lock (_gate) _handlers[eventName] = _handlers.TryGetValue(eventName, out var list) ? [.. list, listener] : [listener];
         return this;
     }
 
@@ -211,6 +213,7 @@ public sealed class SocketIOSocket : ISocketIORemoteSocket
     {
         if (typeof(T) == typeof(SocketIOArgs)) return (T)(object)args;
         if (typeof(T) == typeof(SocketIOAck)) return (T)(object)AckOf(args);
+        if (args.Error is T error) return error;   // "error" raised by a refusing packet middleware: (Exception e) => …
         return args.Get<T>(index)!;
     }
 
@@ -418,12 +421,20 @@ public sealed class SocketIOSocket : ISocketIORemoteSocket
         var args = new SocketIOArgs(eventName, data, 1, packet.Attachments, ack, Server.Options.JsonSerializerOptions);
 
         // The handler and its state are passed separately: no closure is allocated per event.
-        foreach (var any in _anyHandlers) RunHandler(static s => s.Any(s.Name, s.Args), (Any: any, Name: eventName, Args: args), eventName);
+        foreach (var any in _anyHandlers) RunHandler(static s => s.Any.Invoke(s.Name, s.Args), (Any: any, Name: eventName, Args: args), eventName);
         if (!_connected) return;
-        Func<SocketIOArgs, Task?>[]? handlers;
-        lock (_gate) _handlers.TryGetValue(eventName, out handlers);
+        // As Node: onAny sees the event as sent, then the packet middleware (socket.Use) may rewrite or refuse it.
+        if (_packetMiddleware.Length > 0) RunPacketMiddleware(args);
+        else Dispatch(args);
+    }
+
+    /// <summary>Runs the handlers of <paramref name="args"/>' event.</summary>
+    private void Dispatch(SocketIOArgs args)
+    {
+        Listener[]? handlers;
+        lock (_gate) _handlers.TryGetValue(args.Event, out handlers);
         if (handlers is null) return;
-        foreach (var handler in handlers) RunHandler(handler, args, eventName);
+        foreach (var handler in handlers) RunListener(handler, args);
     }
 
     private void OnAck(SocketIOPacket packet)
@@ -467,14 +478,14 @@ public sealed class SocketIOSocket : ISocketIORemoteSocket
 
     private void RaiseReserved(string eventName, string reason, string? description)
     {
-        Func<SocketIOArgs, Task?>[]? handlers;
+        Listener[]? handlers;
         lock (_gate) _handlers.TryGetValue(eventName, out handlers);
         if (handlers is null) return;
         var payload = description is null
             ? JsonSerializer.SerializeToElement(new[] { reason }, SocketIOJson.Options)
             : JsonSerializer.SerializeToElement(new[] { reason, description }, SocketIOJson.Options);
         var args = new SocketIOArgs(eventName, payload, 0, null, null, Server.Options.JsonSerializerOptions);
-        foreach (var handler in handlers) RunHandler(handler, args, eventName);
+        foreach (var handler in handlers) RunListener(handler, args);
     }
 
     /// <summary>Runs <c>handler(state)</c>; its exceptions (and its task's) are logged and never reach the connection.</summary>
