@@ -12,8 +12,11 @@ namespace TcpNet.Client;
 /// stops when the connection ends.
 /// </para>
 /// </summary>
-public sealed partial class TcpNetClient(TcpNetClientOptions options, ILogger<TcpNetClient> logger)
+/// <param name="time">The clock of the interval and the idle timeout: the real one unless a test passes its own.</param>
+public sealed partial class TcpNetClient(TcpNetClientOptions options, ILogger<TcpNetClient> logger, TimeProvider? time = null)
 {
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+
     /// <summary>What the client writes on every tick.</summary>
     public const string Greeting = "Hello~~ I am client.";
 
@@ -42,25 +45,25 @@ public sealed partial class TcpNetClient(TcpNetClientOptions options, ILogger<Tc
             LogError(ex.Message); // e.g. "Connection refused": no server on that port
             return;
         }
+        // The idle timeout (Node's socket.setTimeout) is a token that fires unless data keeps arriving. Its countdown
+        // starts with the connection.
+        var idleTimeout = options.IdleTimeoutMs > 0 ? TimeSpan.FromMilliseconds(options.IdleTimeoutMs) : Timeout.InfiniteTimeSpan;
+        using var idle = new CancellationTokenSource(idleTimeout, _time);
         LogConnected(); // socket.on("connect", ...)
 
         await using var stream = new NetworkStream(socket, ownsSocket: false);
         using var ended = new CancellationTokenSource(); // this connection is over, whatever the reason
         var writer = WriteAsync(socket, stream, stoppingToken, ended);
-
-        // The idle timeout (Node's socket.setTimeout) is a token that fires unless data keeps arriving.
-        using var idle = CancellationTokenSource.CreateLinkedTokenSource(ended.Token);
-        var idleTimeout = options.IdleTimeoutMs > 0 ? TimeSpan.FromMilliseconds(options.IdleTimeoutMs) : Timeout.InfiniteTimeSpan;
-        idle.CancelAfter(idleTimeout);
+        using var reading = CancellationTokenSource.CreateLinkedTokenSource(ended.Token, idle.Token);
         try
         {
             var messages = options.Framing == Framing.Lines
-                ? MessageReader.ReadLinesAsync(stream, options.MaxLineBytes, idle.Token)
-                : MessageReader.ReadChunksAsync(stream, idle.Token);
+                ? MessageReader.ReadLinesAsync(stream, options.MaxLineBytes, reading.Token)
+                : MessageReader.ReadChunksAsync(stream, reading.Token);
             await foreach (var text in messages)
             {
-                LogFromServer(text);          // socket.on("data", ...)
                 idle.CancelAfter(idleTimeout); // data arrived: restart the idle countdown
+                LogFromServer(text);          // socket.on("data", ...)
             }
             LogDisconnected(); // the server sent FIN: socket.on("end", ...)
         }
@@ -88,7 +91,7 @@ public sealed partial class TcpNetClient(TcpNetClientOptions options, ILogger<Tc
     {
         var greeting = Encoding.UTF8.GetBytes(options.Framing == Framing.Lines ? Greeting + "\n" : Greeting);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, ended.Token);
-        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(options.IntervalMs));
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(options.IntervalMs), _time);
         try
         {
             while (await timer.WaitForNextTickAsync(stop.Token))

@@ -40,13 +40,16 @@ builder.Services.Configure<WebEncoderOptions>(o => o.TextEncoderSettings = new(U
 var app = builder.Build();
 await app.Services.CreateDatabaseAsync(database);
 
-app.UseStatusCodePages(async c =>                          // the book's 404 handler, as plain text
+// The book's 404 handler (post 002's app.js, as in step 02): `${req.method} ${req.url} 라우터가 존재하지 않습니다.`,
+// status 404. Plain text here, not the book's error page (and nosniff, since it echoes the URL).
+app.UseStatusCodePages(async c =>
 {
     var (request, response) = (c.HttpContext.Request, c.HttpContext.Response);
     if (response.StatusCode == StatusCodes.Status404NotFound)
     {
         response.ContentType = "text/plain; charset=utf-8";
-        await response.WriteAsync($"{request.Method} {request.Path} 라우터가 없습니다.");
+        response.Headers.XContentTypeOptions = "nosniff";
+        await response.WriteAsync($"{request.Method} {request.Path}{request.QueryString} 라우터가 존재하지 않습니다.");
     }
 });
 app.UseStaticFiles();                                       // wwwroot: main.css, lobby.js, chat.js

@@ -106,6 +106,29 @@ public sealed class BuyAlertsSocketTests
     }
 
     [Fact]
+    public async Task The_posts_test_phase_logs_each_BUY_as_the_post_does()
+    {
+        var log = new Transcript();
+        await using var shop = await ShopServer.StartAsync(new Dictionary<string, string?> { ["BuyAlerts:TestPhase"] = "true" }, log);
+        var minsu = await shop.NewMemberAsync("민수");
+        await using var clients = SocketClients.Start(shop.BaseAddress);
+        await clients.ConnectAsync("민수", minsu.CookieHeader(shop.BaseAddress));
+
+        var orderId = await HostileClientTests.PlaceOrderAsync(minsu, 4);
+        await clients.EmitAsync("민수", "BUY", new { nickname = "민수", goodsId = 4, goodsName = "햄버거", orderId }, ack: true);
+        await clients.WaitForAckAsync("민수");
+
+        // sock.on("BUY", (data) => { console.log("구매한 정보입니다."); console.log(data); }): two lines, the data as it came.
+        var lines = log.Lines.ToList();
+        var at = lines.IndexOf("[log] 구매한 정보입니다.");
+        Assert.True(at >= 0, "the test phase's log line:\n" + string.Join('\n', lines));
+        Assert.Equal($$"""[log] {"nickname":"민수","goodsId":4,"goodsName":"햄버거","orderId":{{orderId}}}""", lines[at + 1]);
+        // The purchase itself is still announced (the order page waits for it), with its usual line.
+        Assert.Contains("[log] 구매한 정보입니다. 민수 4 햄버거", lines);
+        Assert.Equal(2, clients.EventsOf("민수", "BUY_GOODS").Count()); // the sample on connect, then the purchase
+    }
+
+    [Fact]
     public async Task Without_the_test_phase_a_new_socket_gets_nothing_until_someone_buys()
     {
         await using var shop = await ShopServer.StartAsync();

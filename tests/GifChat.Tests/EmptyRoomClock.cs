@@ -1,15 +1,21 @@
+using Microsoft.Extensions.Time.Testing;
+
 namespace GifChat.Tests;
 
 /// <summary>
-/// A clock on which timers of one chosen length (the empty-room wait) fire only when the test calls
-/// <see cref="Advance"/>; every other timer, and the time itself, are the real ones, so the Socket.IO server's
-/// own timers (heartbeat, upgrade checks) keep running normally. (Microsoft.Extensions.TimeProvider.Testing is not
-/// in this registry.)
+/// The app's clock in the empty-room test: real time, except for timers of one chosen length (the empty-room wait),
+/// which run on a <see cref="FakeTimeProvider"/> and so end only when the test calls <see cref="Advance"/>.
 /// </summary>
+/// <remarks>
+/// Why not a <see cref="FakeTimeProvider"/> alone? The app's <see cref="TimeProvider"/> is also its Socket.IO
+/// server's. On a clock that moves only when told, the server's own timers (heartbeat, polling and upgrade checks)
+/// would stop too, while the Node clients at the other end keep real time. So this clock mixes the two: the real
+/// one for the time and for every other timer, the fake one for the wait under test.
+/// </remarks>
 public sealed class EmptyRoomClock(TimeSpan manualDueTime) : TimeProvider
 {
+    private readonly FakeTimeProvider _manual = new();
     private readonly Lock _gate = new();
-    private readonly List<ManualTimer> _timers = [];
     private readonly List<TaskCompletionSource> _waiters = [];
 
     public override DateTimeOffset GetUtcNow() => System.GetUtcNow();
@@ -18,17 +24,18 @@ public sealed class EmptyRoomClock(TimeSpan manualDueTime) : TimeProvider
 
     public override long TimestampFrequency => System.TimestampFrequency;
 
+    public override TimeZoneInfo LocalTimeZone => System.LocalTimeZone;
+
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
         if (dueTime != manualDueTime || period != Timeout.InfiniteTimeSpan)
         {
             return System.CreateTimer(callback, state, dueTime, period);
         }
-        var timer = new ManualTimer(this, callback, state);
+        var timer = _manual.CreateTimer(callback, state, dueTime, period);
         List<TaskCompletionSource> started;
         lock (_gate)
         {
-            _timers.Add(timer);
             started = [.. _waiters];
             _waiters.Clear();
         }
@@ -44,36 +51,6 @@ public sealed class EmptyRoomClock(TimeSpan manualDueTime) : TimeProvider
         return signal.Task;
     }
 
-    /// <summary>"The time has passed": fires every manual timer started so far (each fires once).</summary>
-    public void Advance()
-    {
-        List<ManualTimer> due;
-        lock (_gate)
-        {
-            due = [.. _timers];
-            _timers.Clear();
-        }
-        due.ForEach(t => t.Fire());
-    }
-
-    private void Cancel(ManualTimer timer)
-    {
-        lock (_gate) { _timers.Remove(timer); }
-    }
-
-    private sealed class ManualTimer(EmptyRoomClock clock, TimerCallback callback, object? state) : ITimer
-    {
-        public void Fire() => callback(state);
-
-        public bool Change(TimeSpan dueTime, TimeSpan period) =>
-            throw new NotSupportedException("The app's empty-room wait does not change its timer.");
-
-        public void Dispose() => clock.Cancel(this);
-
-        public ValueTask DisposeAsync()
-        {
-            Dispose();
-            return ValueTask.CompletedTask;
-        }
-    }
+    /// <summary>"The time has passed": the fake clock moves on by the chosen length, so every manual timer started so far fires.</summary>
+    public void Advance() => _manual.Advance(manualDueTime);
 }

@@ -208,11 +208,13 @@ public sealed class RouteTests : IAsyncLifetime
     {
         using var visitor = _server.NewVisitor();
 
-        using var response = await visitor.Http.GetAsync("/nothing/here");
+        using var response = await visitor.Http.GetAsync("/nothing/here?x=1");
 
+        // post 002's app.js (step 02 answers the same): new Error(`${req.method} ${req.url} 라우터가 존재하지 않습니다.`)
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
-        Assert.Equal("GET /nothing/here 라우터가 없습니다.", await response.Content.ReadAsStringAsync());
+        Assert.Equal("GET /nothing/here?x=1 라우터가 존재하지 않습니다.", await response.Content.ReadAsStringAsync());
         Assert.Equal("text/plain", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
     }
 
     private static string ExtractSession(string cookieHeader) =>

@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Realtime.EngineIO.Tests;
 
@@ -10,7 +11,7 @@ public sealed class ManualClockTests
 {
     private static readonly TimeSpan Ms = TimeSpan.FromMilliseconds(1);
 
-    private static Task<EchoHost> StartAsync(ManualTimeProvider clock, int pingInterval = 1000, int pingTimeout = 500) => EchoHost.StartAsync(o =>
+    private static Task<EchoHost> StartAsync(FakeTimeProvider clock, int pingInterval = 1000, int pingTimeout = 500) => EchoHost.StartAsync(o =>
     {
         o.PingInterval = TimeSpan.FromMilliseconds(pingInterval);
         o.PingTimeout = TimeSpan.FromMilliseconds(pingTimeout);
@@ -20,7 +21,7 @@ public sealed class ManualClockTests
     [Fact]
     public async Task The_ping_goes_out_at_pingInterval_and_the_session_closes_exactly_pingTimeout_later()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new FakeTimeProvider();
         await using var host = await StartAsync(clock);
         using var wire = host.Wire();
         var sid = (await wire.HandshakeAsync()).Sid;
@@ -71,7 +72,7 @@ public sealed class ManualClockTests
     [Fact]
     public async Task A_pong_cancels_the_timeout_and_the_next_ping_comes_pingInterval_after_it()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new FakeTimeProvider();
         await using var host = await StartAsync(clock);
         using var wire = host.Wire();
         var sid = (await wire.HandshakeAsync()).Sid;
@@ -100,7 +101,7 @@ public sealed class ManualClockTests
     [Fact]
     public async Task Unsolicited_pongs_do_not_put_off_the_next_ping()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new FakeTimeProvider();
         await using var host = await StartAsync(clock);
         using var wire = host.Wire();
         var sid = (await wire.HandshakeAsync()).Sid;
@@ -120,7 +121,7 @@ public sealed class ManualClockTests
     [Fact]
     public async Task Any_packet_while_waiting_for_the_pong_extends_the_timeout_once()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new FakeTimeProvider();
         await using var host = await StartAsync(clock);
         using var wire = host.Wire();
         var sid = (await wire.HandshakeAsync()).Sid;
@@ -139,7 +140,7 @@ public sealed class ManualClockTests
     [Fact]
     public async Task During_an_upgrade_a_noop_releases_the_pending_get_every_100_ms_and_the_probe_times_out()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new FakeTimeProvider();
         await using var host = await StartAsync(clock, pingInterval: 60_000, pingTimeout: 60_000);
         using var wire = host.Wire();
         var sid = (await wire.HandshakeAsync()).Sid;

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 using Realtime.SocketIO.Tests.Infrastructure;
 using Realtime.Testing;
 
@@ -95,7 +96,7 @@ public class HostileClientTests
     [Fact]
     public async Task A_binary_packet_whose_attachments_never_come_is_closed_after_AttachmentTimeout()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new FakeTimeProvider();
         var disconnected = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         using var attachmentsHandled = new SemaphoreSlim(0);
         // The defaults (AttachmentTimeout 30 s, ping every 25 s), on a clock that moves only when told.
@@ -169,7 +170,7 @@ public class HostileClientTests
     [Fact]
     public async Task Lines_one_client_causes_are_limited_per_connection_and_minute()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new FakeTimeProvider();
         var recorder = new LogRecorder();
         await using var server = await TestServer.StartWithDefaultsAsync(
             io => io.On("connection", socket => socket.On("message", (SocketIOArgs args) => socket.Emit("message-back", args.ToArray()))),

@@ -2,6 +2,7 @@ extern alias sio;
 
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Realtime.SocketIO;
 using Realtime.Testing;
 
@@ -22,7 +23,7 @@ public sealed class SocketIOWireTests
     {
         // The app's clock (its news interval, and the server's own timers) is one the test moves: no news comes until
         // the upgrade is done, so the polling part is the same in every run; then the test lets 3 s pass twice.
-        var clock = new ManualTimeProvider();
+        var clock = new FakeTimeProvider();
         await using var app = await RunningApp<sio::Program>.StartAsync(
             configure: web => web.ConfigureServices(services => services.AddSingleton<TimeProvider>(clock)));
         var scrubber = Scrubber.Default().WithStartupPort();

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 using Realtime.Testing;
 using TcpNet.Client;
 using TcpNet.Server;
@@ -66,8 +67,13 @@ public sealed class FixesTests
     {
         var tcp = TcpNetHarness.StartServer(new TcpNetServerOptions { IntervalMs = 60_000 }); // silent for a minute
         await using var _ = tcp;
-        var client = tcp.StartClient(new TcpNetClientOptions { IntervalMs = 5, IdleTimeoutMs = 100 });
+        var clock = new FakeTimeProvider(); // the client's clock: it moves only when the test says so
+        var client = tcp.StartClient(new TcpNetClientOptions { IntervalMs = 5, IdleTimeoutMs = 100 }, clock);
+        await client.Log.WaitForText("connected to server!"); // the idle countdown has started
 
+        clock.Advance(TimeSpan.FromMilliseconds(99));
+        Assert.False(client.Run.IsCompleted, "timed out before IdleTimeoutMs");
+        clock.Advance(TimeSpan.FromMilliseconds(1));
         await Wait.For(client.Run, "the client to give up");
 
         Assert.Equal(["connected to server!", "warn: connection timeout."], client.Log.Lines);
@@ -79,9 +85,19 @@ public sealed class FixesTests
     {
         var tcp = TcpNetHarness.StartServer(new TcpNetServerOptions { IntervalMs = 5 });
         await using var _ = tcp;
-        var client = tcp.StartClient(new TcpNetClientOptions { IntervalMs = 5, IdleTimeoutMs = 1_000 });
+        var clock = new FakeTimeProvider(); // the client's clock; the server greets every 5 ms of real time
+        var client = tcp.StartClient(new TcpNetClientOptions { IntervalMs = 5, IdleTimeoutMs = 1_000 }, clock);
+        await client.Log.WaitForText("connected to server!");
 
-        await client.Log.WaitForText("From Server:", count: 3); // 3 greetings at 5 ms: no timeout in between
+        // Twice: 999 ms pass on the client's clock, then a greeting arrives and starts the countdown again. Without the
+        // restart the 1000 ms from the connection would be over by the second round.
+        for (var round = 0; round < 2; round++)
+        {
+            clock.Advance(TimeSpan.FromMilliseconds(999));
+            var greetings = client.Log.Count(l => l.Contains("From Server:", StringComparison.Ordinal));
+            await client.Log.WaitForText("From Server:", count: greetings + 1); // one that came after the 999 ms
+        }
+        Assert.False(client.Run.IsCompleted, "timed out although greetings kept coming");
         await client.StopAsync();
 
         Assert.DoesNotContain("warn: connection timeout.", client.Log.Lines);

@@ -34,12 +34,13 @@ internal sealed class TcpNetHarness : IAsyncDisposable
     }
 
     /// <summary>Runs a real <see cref="TcpNetClient"/> against the server; stop it with <see cref="RunningClient.StopAsync"/>.</summary>
-    public RunningClient StartClient(TcpNetClientOptions options)
+    /// <param name="time">The client's clock (its interval and idle timeout); by default the real one.</param>
+    public RunningClient StartClient(TcpNetClientOptions options, TimeProvider? time = null)
     {
         options.Host = "127.0.0.1";
         options.Port = Server.Port;
         var log = new Transcript();
-        var client = new TcpNetClient(options, LoggerFor(log).CreateLogger<TcpNetClient>());
+        var client = new TcpNetClient(options, LoggerFor(log).CreateLogger<TcpNetClient>(), time);
         var stop = new CancellationTokenSource();
         var run = client.RunAsync(stop.Token);
         _clients.Add((stop, run));

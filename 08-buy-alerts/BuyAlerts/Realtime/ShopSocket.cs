@@ -1,3 +1,4 @@
+using System.Text.Json;
 using BuyAlerts.Auth;
 using Realtime.SocketIO;
 
@@ -10,12 +11,19 @@ namespace BuyAlerts.Realtime;
 public sealed class ShopSocket(SocketIOServer io, PurchaseAlerts purchases, PageViewers viewers, IConfiguration configuration,
     IHostApplicationLifetime lifetime, TimeProvider time, ILogger<ShopSocket> logger)
 {
+    /// <summary>How the test phase logs a BUY's data: camelCase as the page sent it, Korean left readable.</summary>
+    private static readonly JsonSerializerOptions LoggedJson = new(JsonSerializerDefaults.Web)
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
     public void OnConnection(SocketIOSocket socket)
     {
         logger.LogInformation("새로운 소켓이 연결되었습니다.");
 
         // The post's "test phase": before BUY existed, every new socket got a sample alert so the page could be checked.
-        if (configuration.GetValue<bool>("BuyAlerts:TestPhase"))
+        var testPhase = configuration.GetValue<bool>("BuyAlerts:TestPhase");
+        if (testPhase)
         {
             socket.Emit("BUY_GOODS", new BuyGoods("서버가 보내준 구매자 닉네임", 10, "서버가 보내준 구매자가 구매한 상품 이름", "서버가 보내준 구매 일시"));
         }
@@ -37,6 +45,12 @@ public sealed class ShopSocket(SocketIOServer io, PurchaseAlerts purchases, Page
             {
                 ack(new { errorMessage = Api.Messages.TooManyRequests });
                 return;
+            }
+            if (testPhase)
+            {
+                // The test phase's BUY: console.log("구매한 정보입니다."); console.log(data); (the data as JSON here)
+                logger.LogInformation("구매한 정보입니다.");
+                logger.LogInformation("{Data}", JsonSerializer.Serialize(data, LoggedJson));
             }
             var outcome = await purchases.ToAlertAsync(userId, sessionId, data, lifetime.ApplicationStopping);
             if (outcome.Alert is null)

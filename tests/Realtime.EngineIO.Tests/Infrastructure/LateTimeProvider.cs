@@ -5,6 +5,12 @@ namespace Realtime.EngineIO.Tests;
 /// few ms late): <see cref="Advance"/> moves the clock first and only then fires what fell due, each seeing the later
 /// time; <see cref="AdvanceWithoutFiring"/> leaves due timers unfired, as if their thread had not run yet.
 /// </summary>
+/// <remarks>
+/// Why not FakeTimeProvider (Microsoft.Extensions.TimeProvider.Testing, used by the other clock tests)? Its
+/// <c>Advance</c> fires late in the same way, but it has no way to move the time without firing what falls due: its
+/// <c>Advance</c>, <c>SetUtcNow</c> and even <c>GetUtcNow</c> fire every due timer at once. The test of a late ping
+/// timeout needs exactly that moment, a request at the deadline while the timeout timer has not run yet.
+/// </remarks>
 public sealed class LateTimeProvider : TimeProvider
 {
     private readonly Lock _gate = new();
