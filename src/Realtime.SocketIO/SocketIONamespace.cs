@@ -9,7 +9,7 @@ namespace Realtime.SocketIO;
 /// A namespace (Node's <c>io.of("/goods")</c>): its own connection handlers, middleware, sockets and rooms, over the
 /// same underlying connection as the other namespaces of a client.
 /// </summary>
-public class SocketIONamespace
+public partial class SocketIONamespace
 {
     private readonly ConcurrentDictionary<string, SocketIOSocket> _sockets = new(StringComparer.Ordinal);
     private readonly object _gate = new();

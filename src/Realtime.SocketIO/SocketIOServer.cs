@@ -12,7 +12,7 @@ namespace Realtime.SocketIO;
 /// (after <c>AddSocketIO</c>). Methods without a namespace act on the main namespace <c>/</c>, as in Node:
 /// <c>io.On("connection", ...)</c>, <c>io.Emit(...)</c>, <c>io.To("room").Emit(...)</c>.
 /// </summary>
-public sealed class SocketIOServer : IAsyncDisposable
+public sealed partial class SocketIOServer : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, SocketIONamespace> _namespaces = new(StringComparer.Ordinal);
     private readonly List<SocketIOParentNamespace> _parents = [];

@@ -13,7 +13,7 @@ namespace Realtime.SocketIO;
 /// <see cref="Emit(string, object?[])"/>, group with <see cref="Join(string)"/> and broadcast with
 /// <see cref="Broadcast"/> / <see cref="To(string)"/>. Thread-safe: emit from any thread, any time.
 /// </summary>
-public sealed class SocketIOSocket : ISocketIORemoteSocket
+public sealed partial class SocketIOSocket : ISocketIORemoteSocket
 {
     /// <summary>Event names an application may not emit (socket.io's RESERVED_EVENTS).</summary>
     public static readonly IReadOnlySet<string> ReservedEvents =
@@ -243,6 +243,7 @@ public sealed class SocketIOSocket : ISocketIORemoteSocket
             Log.EmitDropped(Server.Logger, ClientLog.Clip(eventName), Id);
             return;
         }
+        NotifyOutgoing(eventName, args);
         Connection.Write(SocketIOPacketEncoder.EncodeEvent(Nsp.Name, eventName, args, null, Server.Options.JsonSerializerOptions));
     }
 
@@ -299,6 +300,7 @@ public sealed class SocketIOSocket : ISocketIORemoteSocket
             });
             pending.Task.ContinueWith(_ => { registration.Dispose(); linked?.Dispose(); timer?.Dispose(); }, TaskScheduler.Default);
         }
+        NotifyOutgoing(eventName, args);
         Connection.Write(SocketIOPacketEncoder.EncodeEvent(Nsp.Name, eventName, args, id, Server.Options.JsonSerializerOptions));
         return pending.Task;
     }
@@ -452,7 +454,7 @@ public sealed class SocketIOSocket : ISocketIORemoteSocket
             Nsp.Remove(this);
             Connection.Remove(this);
             _connected = false;
-            if (Volatile.Read(ref _acks) is { } acks)
+            if (System.Threading.Volatile.Read(ref _acks) is { } acks)
             {
                 foreach (var id in acks.Keys)
                 {

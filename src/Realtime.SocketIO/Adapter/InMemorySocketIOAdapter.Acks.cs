@@ -1,0 +1,32 @@
+namespace Realtime.SocketIO;
+
+public partial class InMemorySocketIOAdapter
+{
+    /// <inheritdoc />
+    /// <remarks>
+    /// As socket.io-adapter: one ack id for the whole broadcast (the namespace's counter never repeats), the packet encoded
+    /// once, each reached socket waiting for its own answer under that id.
+    /// </remarks>
+    public virtual void BroadcastWithAck(SocketIOBroadcastPacket packet, SocketIOBroadcastOptions options,
+        Action<IReadOnlyCollection<string>> sentTo, Action<string, SocketIOArgs> ack)
+    {
+        ArgumentNullException.ThrowIfNull(packet);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(sentTo);
+        ArgumentNullException.ThrowIfNull(ack);
+        if (packet.AckId is not { } id) throw new ArgumentException("A broadcast with acknowledgements needs a packet with an ack id.", nameof(packet));
+        var sockets = Select(options);
+        var reached = new List<string>(sockets.Count);
+        if (sockets.Count > 0)
+        {
+            var messages = packet.Messages; // encoded once for everyone
+            foreach (var socket in sockets)
+            {
+                if (!socket.ExpectBroadcastAck(id, ack)) continue; // disconnected since the selection
+                reached.Add(socket.Id);
+                socket.WriteBroadcast(packet, messages, options.Flags);
+            }
+        }
+        sentTo(reached);
+    }
+}
