@@ -48,11 +48,22 @@ public static class RedisPacketCodec
         writer.Write("except");
         WriteStrings(ref writer, except);
         writer.Write("flags");
-        writer.WriteMapHeader(flags.Local ? 1 : 0);
+        // Only the flags that are set, as Node's adapter writes them; the receivers honour volatile.
+        writer.WriteMapHeader((flags.Local ? 1 : 0) + (flags.Volatile ? 1 : 0) + (flags.Compress is null ? 0 : 1));
         if (flags.Local)
         {
             writer.Write("local");
             writer.Write(true);
+        }
+        if (flags.Volatile)
+        {
+            writer.Write("volatile");
+            writer.Write(true);
+        }
+        if (flags.Compress is { } compress)
+        {
+            writer.Write("compress");
+            writer.Write(compress);
         }
         writer.Flush();
         return buffer.WrittenSpan.ToArray();

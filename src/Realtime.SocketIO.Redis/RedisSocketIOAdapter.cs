@@ -81,8 +81,23 @@ public sealed class RedisSocketIOAdapter : InMemorySocketIOAdapter
         var broadcast = RedisPacketCodec.DecodeBroadcast((byte[])message.Message!);
         if (broadcast is null || broadcast.Uid == Uid || broadcast.Namespace != Namespace.Name) return;
         var options = new SocketIOBroadcastOptions(new HashSet<string>(broadcast.Rooms, StringComparer.Ordinal),
-            new HashSet<string>(broadcast.Except, StringComparer.Ordinal), SocketIOBroadcastFlags.None);
+            new HashSet<string>(broadcast.Except, StringComparer.Ordinal),
+            broadcast.Flags.GetValueOrDefault("volatile") is true ? new SocketIOBroadcastFlags { Volatile = true } : SocketIOBroadcastFlags.None);
         base.Broadcast(new SocketIOBroadcastPacket(Namespace, broadcast.EventName, broadcast.Args), options);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Only with <c>Local</c> (this server's sockets) for now: across servers it throws <see cref="NotSupportedException"/>
+    /// rather than wait for answers it cannot collect (@socket.io/redis-adapter's BROADCAST request is not implemented).
+    /// </remarks>
+    public override void BroadcastWithAck(SocketIOBroadcastPacket packet, SocketIOBroadcastOptions options,
+        Action<IReadOnlyCollection<string>> sentTo, Action<string, SocketIOArgs> ack)
+    {
+        if (!options.Flags.Local)
+            throw new NotSupportedException("Broadcasts with acknowledgements across servers are not supported yet by the Redis adapter; " +
+                                            "io.Local.Timeout(t).EmitWithAckAsync(...) waits for this server's clients only.");
+        base.BroadcastWithAck(packet, options, sentTo, ack);
     }
 
     // ---- cluster-wide operations ----
