@@ -75,7 +75,10 @@ public sealed partial class SocketIOBroadcastOperator
         }
     }
 
-    /// <summary>The answers of one broadcast, complete when every server reported and every reached socket answered.</summary>
+    /// <summary>
+    /// The answers of one broadcast (Node's checkCompleteness): complete when every server reported how many clients it
+    /// reached and that many answers came. Sockets of this server are known by id; other servers only count theirs.
+    /// </summary>
     private sealed class Answers
     {
         private readonly Lock _gate = new();
@@ -83,26 +86,31 @@ public sealed partial class SocketIOBroadcastOperator
         private readonly List<SocketIOArgs> _answers = [];
         private readonly HashSet<string> _answered = new(StringComparer.Ordinal);
         private readonly List<string> _reached = [];
+        private int _expectedClients;
+        private int _anonymousAnswers;
         private int _servers;
         private int _expectedServers = -1; // unknown until the server count comes back
 
         public Task<IReadOnlyList<SocketIOArgs>> Done => _done.Task;
 
-        public void SentTo(IReadOnlyCollection<string> socketIds)
+        public void SentTo(int clientCount, IReadOnlyCollection<string> socketIds)
         {
             lock (_gate)
             {
+                _expectedClients += clientCount;
                 _reached.AddRange(socketIds);
                 _servers++;
                 CompleteIfAllIn();
             }
         }
 
-        public void Add(string socketId, SocketIOArgs answer)
+        public void Add(string? socketId, SocketIOArgs answer)
         {
             lock (_gate)
             {
-                if (_done.Task.IsCompleted || !_answered.Add(socketId)) return;
+                if (_done.Task.IsCompleted) return;
+                if (socketId is null) _anonymousAnswers++;
+                else if (!_answered.Add(socketId)) return; // a client answers once
                 _answers.Add(answer);
                 CompleteIfAllIn();
             }
@@ -119,7 +127,7 @@ public sealed partial class SocketIOBroadcastOperator
 
         private void CompleteIfAllIn()
         {
-            if (_servers == _expectedServers && _answers.Count == _reached.Count) _done.TrySetResult(_answers.ToArray());
+            if (_servers == _expectedServers && _answers.Count >= _expectedClients) _done.TrySetResult(_answers.ToArray());
         }
 
         public SocketIOBroadcastTimeoutException TimedOut(string eventName, TimeSpan timeout)
@@ -127,7 +135,11 @@ public sealed partial class SocketIOBroadcastOperator
             lock (_gate)
             {
                 _done.TrySetCanceled(); // later answers are ignored
-                return new SocketIOBroadcastTimeoutException(eventName, timeout, _answers.ToArray(), [.. _reached.Where(id => !_answered.Contains(id))]);
+                string[] missing = [.. _reached.Where(id => !_answered.Contains(id))];
+                // Clients counted by other servers that did not answer (they are not named), and servers that never reported.
+                var missingElsewhere = Math.Max(0, _expectedClients - _reached.Count - _anonymousAnswers);
+                var silentServers = _expectedServers < 0 ? 0 : Math.Max(0, _expectedServers - _servers);
+                return new SocketIOBroadcastTimeoutException(eventName, timeout, _answers.ToArray(), missing, missingElsewhere, silentServers);
             }
         }
 

@@ -110,7 +110,7 @@ public sealed partial class SocketIOSocket
     /// Waits for this client's answer to the broadcast packet <paramref name="id"/> and hands it to <paramref name="ack"/>
     /// with this socket's id. False when the socket is disconnected (the packet is then not sent to it).
     /// </summary>
-    internal bool ExpectBroadcastAck(long id, Action<string, SocketIOArgs> ack)
+    internal bool ExpectBroadcastAck(long id, Action<string?, SocketIOArgs> ack)
     {
         if (!_connected) return false;
         // Synchronous continuation: the answer is counted before the next packet of this client is handled.
@@ -120,7 +120,7 @@ public sealed partial class SocketIOSocket
         // A disconnection fails the task: no answer, which the broadcast reports when its timeout passes (as Node).
         pending.Task.ContinueWith(static (task, state) =>
         {
-            var (socketId, ack) = ((string, Action<string, SocketIOArgs>))state!;
+            var (socketId, ack) = ((string, Action<string?, SocketIOArgs>))state!;
             if (task.IsCompletedSuccessfully) ack(socketId, task.Result);
         }, (Id, ack), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         return true;

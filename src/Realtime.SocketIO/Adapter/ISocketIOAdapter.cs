@@ -60,11 +60,12 @@ public interface ISocketIOAdapter
 
     /// <summary>
     /// Sends <paramref name="packet"/> (which carries an ack id) to the selected sockets and expects an answer from each
-    /// (Node's <c>broadcastWithAck</c>): calls <paramref name="sentTo"/> once per server with the ids of the sockets it
-    /// reached, and <paramref name="ack"/> for each answer with the id of the socket that answered. An adapter that
-    /// cannot do it throws <see cref="NotSupportedException"/>.
+    /// (Node's <c>broadcastWithAck</c>): calls <paramref name="sentTo"/> once per server with how many of its sockets it
+    /// reached and their ids (empty when that server does not name them: Node's adapter only counts), and
+    /// <paramref name="ack"/> for each answer with the id of the socket that answered (null when unknown). An adapter
+    /// that cannot do it throws <see cref="NotSupportedException"/>.
     /// </summary>
-    void BroadcastWithAck(SocketIOBroadcastPacket packet, SocketIOBroadcastOptions options, Action<IReadOnlyCollection<string>> sentTo, Action<string, SocketIOArgs> ack) =>
+    void BroadcastWithAck(SocketIOBroadcastPacket packet, SocketIOBroadcastOptions options, Action<int, IReadOnlyCollection<string>> sentTo, Action<string?, SocketIOArgs> ack) =>
         throw new NotSupportedException($"{GetType().Name} does not support broadcasts with acknowledgements.");
 
     /// <summary>The ids of the sockets in any of <paramref name="rooms"/> (every socket when empty).</summary>

@@ -2,13 +2,19 @@ namespace Realtime.SocketIO;
 
 public partial class InMemorySocketIOAdapter
 {
+    /// <summary>
+    /// A fresh ack id from the namespace's counter (it never repeats), for a multi-server adapter that broadcasts with
+    /// acks on another server's behalf.
+    /// </summary>
+    protected long NextAckId() => Namespace.NextAckId();
+
     /// <inheritdoc />
     /// <remarks>
     /// As socket.io-adapter: one ack id for the whole broadcast (the namespace's counter never repeats), the packet encoded
     /// once, each reached socket waiting for its own answer under that id.
     /// </remarks>
     public virtual void BroadcastWithAck(SocketIOBroadcastPacket packet, SocketIOBroadcastOptions options,
-        Action<IReadOnlyCollection<string>> sentTo, Action<string, SocketIOArgs> ack)
+        Action<int, IReadOnlyCollection<string>> sentTo, Action<string?, SocketIOArgs> ack)
     {
         ArgumentNullException.ThrowIfNull(packet);
         ArgumentNullException.ThrowIfNull(options);
@@ -27,6 +33,6 @@ public partial class InMemorySocketIOAdapter
                 socket.WriteBroadcast(packet, messages, options.Flags);
             }
         }
-        sentTo(reached);
+        sentTo(reached.Count, reached);
     }
 }
