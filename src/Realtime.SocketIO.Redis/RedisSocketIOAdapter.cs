@@ -130,13 +130,20 @@ public sealed class RedisSocketIOAdapter : InMemorySocketIOAdapter
         // This server's own ack id (the namespace's counter), as Node's adapter does.
         var packet = new SocketIOBroadcastPacket(Namespace, broadcast.EventName, broadcast.Args, NextAckId());
         var channel = _options.PublishOnSpecificResponseChannel ? $"{_responseChannel}{request.Uid}#" : _responseChannel;
+        // The asking server stops waiting after its timeout (in the flags; Node sends it too): so do this server's sockets.
+        var timeout = broadcast.Flags.GetValueOrDefault("timeout") is long ms and > 0 and <= int.MaxValue ? TimeSpan.FromMilliseconds(ms) : _options.RequestsTimeout;
         base.BroadcastWithAck(packet, options,
-            (count, _) => Publish(channel, () => Json(w =>
+            (count, reached) =>
             {
-                w.WriteNumber("type", RedisPacketCodec.BroadcastClientCountType);
-                w.WriteString("requestId", request.RequestId);
-                w.WriteNumber("clientCount", count);
-            }), "a broadcast's client count"),
+                if (reached.Count > 0)
+                    _ = Task.Delay(timeout, _time).ContinueWith(_ => ForgetBroadcastAcks(packet.AckId!.Value, reached), TaskScheduler.Default);
+                Publish(channel, () => Json(w =>
+                {
+                    w.WriteNumber("type", RedisPacketCodec.BroadcastClientCountType);
+                    w.WriteString("requestId", request.RequestId);
+                    w.WriteNumber("clientCount", count);
+                }), "a broadcast's client count");
+            },
             (_, answer) => Publish(channel, () => RedisPacketCodec.EncodeBroadcastAck(request.RequestId, answer), "a client's answer to a broadcast"));
     }
 

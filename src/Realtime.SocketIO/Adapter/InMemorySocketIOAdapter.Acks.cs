@@ -8,6 +8,19 @@ public partial class InMemorySocketIOAdapter
     /// </summary>
     protected long NextAckId() => Namespace.NextAckId();
 
+    /// <summary>
+    /// Stops waiting for the answers to the broadcast <paramref name="ackId"/> from <paramref name="socketIds"/> (its
+    /// timeout passed): a client that never answers holds nothing after that.
+    /// </summary>
+    protected void ForgetBroadcastAcks(long ackId, IEnumerable<string> socketIds)
+    {
+        ArgumentNullException.ThrowIfNull(socketIds);
+        foreach (var id in socketIds)
+        {
+            if (Namespace.TryGetSocket(id, out var socket)) socket.ForgetAck(ackId);
+        }
+    }
+
     /// <inheritdoc />
     /// <remarks>
     /// As socket.io-adapter: one ack id for the whole broadcast (the namespace's counter never repeats), the packet encoded
