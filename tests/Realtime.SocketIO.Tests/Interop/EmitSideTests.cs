@@ -17,13 +17,17 @@ public sealed class EmitSideTests
     private static readonly TimeSpan Long = TimeSpan.FromSeconds(30);
 
     /// <summary>A server whose clients join rooms by asking ("join" → "joined") and say when they answered an ack.</summary>
-    private static Task<TestServer> StartAsync(Transcript log, Action<SocketIOSocket>? more = null, TimeProvider? clock = null) =>
+    private static Task<TestServer> StartAsync(Transcript log, Action<SocketIOSocket>? more = null, TimeProvider? clock = null, LogRecorder? recorder = null) =>
         TestServer.StartWithDefaultsAsync(io => io.OnConnection(socket =>
         {
             socket.On("join", (string room) => { socket.Join(room); socket.Emit("joined", room); });
             socket.On("answered", (string eventName) => log.Add($"answered {eventName} {socket.Id}"));
             more?.Invoke(socket);
-        }), host: clock is null ? null : builder => builder.Services.AddSingleton(clock));
+        }), host: builder =>
+        {
+            if (clock is not null) builder.Services.AddSingleton(clock);
+            recorder?.AddTo(builder);
+        });
 
     [Fact]
     public async Task A_broadcast_with_acks_returns_the_answer_of_every_client_it_reached()
@@ -63,10 +67,11 @@ public sealed class EmitSideTests
     {
         var log = new Transcript();
         var clock = new FakeTimeProvider();
-        await using var host = await StartAsync(log, clock: clock);
+        var recorder = new LogRecorder();
+        await using var host = await StartAsync(log, clock: clock, recorder: recorder);
         await using var apple = await Peer.ConnectAsync(host.BaseAddress, answer: "사과");
         await using var pear = await Peer.ConnectAsync(host.BaseAddress, answer: "배");
-        await using var silent = await Peer.ConnectAsync(host.BaseAddress);
+        await using var silent = await Peer.ConnectAsync(host.BaseAddress, answer: "later:늦은 답");
 
         var voting = host.IO.Timeout(TimeSpan.FromSeconds(5)).EmitWithAckAsync<string>("vote?");
         // Both answers reached the server (each client says so after answering), and the third client has the question.
@@ -81,6 +86,11 @@ public sealed class EmitSideTests
         Assert.Equal([silent.Id], timedOut.Missing);
         Assert.Contains("2 of 3 clients answered", timedOut.Message);
         Assert.Contains(silent.Id, timedOut.Message);
+
+        // The server no longer waits for the silent client: its late answer is an unknown ack, and nothing is kept.
+        await silent.SendAsync(new { answerNow = true });
+        await recorder.WaitForAsync("UnknownAck");
+        Assert.Contains(silent.Id, recorder.Of("UnknownAck").Single().Message);
     }
 
     [Fact]
