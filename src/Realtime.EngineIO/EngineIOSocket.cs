@@ -137,6 +137,24 @@ public sealed class EngineIOSocket
         RaisePendingEvents();
     }
 
+    /// <summary>
+    /// Sends <paramref name="messages"/> only if the transport can take them this instant, else drops them (Node's
+    /// <c>volatile</c> flag): polling needs a GET waiting, WebSocket no earlier frame still being written. Returns
+    /// whether they were sent. For data that is stale once late (positions, live counters). Thread-safe.
+    /// </summary>
+    public bool SendVolatile(IReadOnlyList<EngineMessage> messages)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        lock (Gate)
+        {
+            if (_state != EngineSocketState.Open || _writeBuffer.Count > 0 || !_transport.WritableNow) return false;
+            foreach (var message in messages) AddToWriteBufferLocked(EnginePacket.FromMessage(message));
+            FlushLocked();
+        }
+        RaisePendingEvents();
+        return true;
+    }
+
     /// <summary>Queues a text message.</summary>
     public void Send(string text) => Send(EngineMessage.FromText(text));
 

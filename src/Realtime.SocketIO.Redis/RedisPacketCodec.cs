@@ -16,7 +16,7 @@ namespace Realtime.SocketIO.Redis;
 /// (<c>bin</c>) where Socket.IO would send an attachment. This class converts between that and the library's own
 /// packets; the MessagePack library reads and writes the bytes.
 /// </summary>
-public static class RedisPacketCodec
+public static partial class RedisPacketCodec
 {
     /// <summary>Socket.IO's EVENT packet type, which the adapter also uses for events with binary.</summary>
     private const int EventType = 2;
@@ -32,7 +32,15 @@ public static class RedisPacketCodec
         var writer = new MessagePackWriter(buffer);
         writer.WriteArrayHeader(3);
         writer.Write(uid);
+        WritePacket(ref writer, nsp, packet);
+        WriteOpts(ref writer, rooms, except, flags);
+        writer.Flush();
+        return buffer.WrittenSpan.ToArray();
+    }
 
+    /// <summary>The packet: <c>{ type: 2, data: [event, ...args], nsp }</c>.</summary>
+    private static void WritePacket(ref MessagePackWriter writer, string nsp, SocketIOEncodedPacket packet)
+    {
         writer.WriteMapHeader(3);
         writer.Write("type");
         writer.Write(EventType);
@@ -41,21 +49,39 @@ public static class RedisPacketCodec
             WriteJson(ref writer, json.RootElement, packet.Attachments);
         writer.Write("nsp");
         writer.Write(nsp);
+    }
 
+    /// <summary>Who receives it: <c>{ rooms: [...], except: [...], flags: {...} }</c>.</summary>
+    private static void WriteOpts(ref MessagePackWriter writer, IEnumerable<string> rooms, IEnumerable<string> except, SocketIOBroadcastFlags flags)
+    {
         writer.WriteMapHeader(3);
         writer.Write("rooms");
         WriteStrings(ref writer, rooms);
         writer.Write("except");
         WriteStrings(ref writer, except);
         writer.Write("flags");
-        writer.WriteMapHeader(flags.Local ? 1 : 0);
+        // Only the flags that are set, as Node's adapter writes them; the receivers honour volatile.
+        writer.WriteMapHeader((flags.Local ? 1 : 0) + (flags.Volatile ? 1 : 0) + (flags.Compress is null ? 0 : 1) + (flags.Timeout is null ? 0 : 1));
         if (flags.Local)
         {
             writer.Write("local");
             writer.Write(true);
         }
-        writer.Flush();
-        return buffer.WrittenSpan.ToArray();
+        if (flags.Volatile)
+        {
+            writer.Write("volatile");
+            writer.Write(true);
+        }
+        if (flags.Compress is { } compress)
+        {
+            writer.Write("compress");
+            writer.Write(compress);
+        }
+        if (flags.Timeout is { } timeout)
+        {
+            writer.Write("timeout");
+            writer.Write((long)timeout.TotalMilliseconds);
+        }
     }
 
     /// <summary>Reads a broadcast message; null when it is not one (another type of packet, or not an event).</summary>
@@ -65,7 +91,12 @@ public static class RedisPacketCodec
         var reader = new MessagePackReader(message);
         if (ReadValue(ref reader) is not object?[] { Length: >= 3 } parts) return null;
         if (parts[0] is not string uid || parts[1] is not Dictionary<string, object?> packet) return null;
-        var opts = parts[2] as Dictionary<string, object?>;
+        return ToBroadcast(uid, packet, parts[2] as Dictionary<string, object?>);
+    }
+
+    /// <summary>A broadcast from its packet map and its opts map; null when the packet is not an event.</summary>
+    private static Broadcast? ToBroadcast(string uid, Dictionary<string, object?> packet, Dictionary<string, object?>? opts)
+    {
         if (!packet.TryGetValue("data", out var dataValue) || dataValue is not object?[] { Length: >= 1 } data || data[0] is not string eventName) return null;
         if (packet.TryGetValue("type", out var type) && !IsEventType(type)) return null;
         var nsp = packet.TryGetValue("nsp", out var n) && n is string name ? name : "/";

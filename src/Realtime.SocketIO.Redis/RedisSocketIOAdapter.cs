@@ -15,7 +15,8 @@ namespace Realtime.SocketIO.Redis;
 /// <item>A broadcast reaches this server's sockets directly and is published on <c>{key}#{nsp}#</c> (or
 /// <c>{key}#{nsp}#{room}#</c> for exactly one room) for the others, in MessagePack (<see cref="RedisPacketCodec"/>).</item>
 /// <item>Cluster-wide operations (socketsJoin/Leave, disconnectSockets, fetchSockets, serverSideEmit) are JSON requests on
-/// <c>{key}-request#{nsp}#</c>; answers come back on <c>{key}-response#{nsp}#</c>.</item>
+/// <c>{key}-request#{nsp}#</c>; answers come back on <c>{key}-response#{nsp}#</c>. A broadcast with acks is a MessagePack
+/// request there; each server answers how many clients it reached, then each client's answer.</item>
 /// <item>The number of servers is the number of subscribers of the request channel (<c>PUBSUB NUMSUB</c>): a server
 /// that dies drops its subscription with its connection, and is no longer counted.</item>
 /// </list>
@@ -32,6 +33,7 @@ public sealed partial class RedisSocketIOAdapter : InMemorySocketIOAdapter
     private readonly TimeProvider _time;
     private readonly string _channel, _requestChannel, _responseChannel, _specificResponseChannel;
     private readonly ConcurrentDictionary<string, PendingRequest> _requests = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, AckRequest> _ackRequests = new(StringComparer.Ordinal);
     private readonly List<ChannelMessageQueue> _queues = [];
     private int _lastServerCount = 1;
     private readonly TaskCompletionSource _subscribed = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -81,8 +83,68 @@ public sealed partial class RedisSocketIOAdapter : InMemorySocketIOAdapter
         var broadcast = RedisPacketCodec.DecodeBroadcast((byte[])message.Message!);
         if (broadcast is null || broadcast.Uid == Uid || broadcast.Namespace != Namespace.Name) return;
         var options = new SocketIOBroadcastOptions(new HashSet<string>(broadcast.Rooms, StringComparer.Ordinal),
-            new HashSet<string>(broadcast.Except, StringComparer.Ordinal), SocketIOBroadcastFlags.None);
+            new HashSet<string>(broadcast.Except, StringComparer.Ordinal),
+            broadcast.Flags.GetValueOrDefault("volatile") is true ? new SocketIOBroadcastFlags { Volatile = true } : SocketIOBroadcastFlags.None);
         base.Broadcast(new SocketIOBroadcastPacket(Namespace, broadcast.EventName, broadcast.Args), options);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// As @socket.io/redis-adapter: a BROADCAST request (MessagePack) asks the other servers to broadcast it; each
+    /// answers once with how many clients it reached (BROADCAST_CLIENT_COUNT) and once per client answer (BROADCAST_ACK).
+    /// Late answers are ignored once the broadcast's timeout has passed.
+    /// </remarks>
+    public override void BroadcastWithAck(SocketIOBroadcastPacket packet, SocketIOBroadcastOptions options,
+        Action<int, IReadOnlyCollection<string>> sentTo, Action<string?, SocketIOArgs> ack)
+    {
+        if (!options.Flags.Local)
+        {
+            var requestId = NewId();
+            _ackRequests[requestId] = new AckRequest(sentTo, ack);
+            // The operator stops waiting after its timeout; the request is forgotten then too (bounded memory).
+            var forgetAfter = options.Flags.Timeout ?? _options.RequestsTimeout;
+            _ = Task.Delay(forgetAfter, _time).ContinueWith(_ => _ackRequests.TryRemove(requestId, out AckRequest? _), TaskScheduler.Default);
+            Publish(_requestChannel, () => RedisPacketCodec.EncodeBroadcastRequest(Uid, requestId, Namespace.Name, packet.Encoded, options.Rooms, options.Except, options.Flags),
+                "a broadcast with acknowledgements");
+        }
+        base.BroadcastWithAck(packet, options, sentTo, ack);
+    }
+
+    /// <summary>A client's answer decoded from MessagePack, as the arguments of an ack (its one argument).</summary>
+    private SocketIOArgs ToArgs(object? answer)
+    {
+        using var document = JsonDocument.Parse(RedisPacketCodec.Json(new object?[] { answer }));
+        return SocketIOArgs.FromJson("", document.RootElement.Clone(), 0, null, Namespace.Server.Options.JsonSerializerOptions);
+    }
+
+    private sealed record AckRequest(Action<int, IReadOnlyCollection<string>> SentTo, Action<string?, SocketIOArgs> Ack);
+
+    /// <summary>Another server's broadcast with acknowledgements: send it to this server's sockets and report back.</summary>
+    private void OnBroadcastRequest(RedisPacketCodec.BroadcastRequest request)
+    {
+        var broadcast = request.Broadcast;
+        if (request.Uid == Uid || broadcast.Namespace != Namespace.Name) return; // our own, heard back
+        var options = new SocketIOBroadcastOptions(new HashSet<string>(broadcast.Rooms, StringComparer.Ordinal),
+            new HashSet<string>(broadcast.Except, StringComparer.Ordinal),
+            broadcast.Flags.GetValueOrDefault("volatile") is true ? new SocketIOBroadcastFlags { Volatile = true } : SocketIOBroadcastFlags.None);
+        // This server's own ack id (the namespace's counter), as Node's adapter does.
+        var packet = new SocketIOBroadcastPacket(Namespace, broadcast.EventName, broadcast.Args, NextAckId());
+        var channel = _options.PublishOnSpecificResponseChannel ? $"{_responseChannel}{request.Uid}#" : _responseChannel;
+        // The asking server stops waiting after its timeout (in the flags; Node sends it too): so do this server's sockets.
+        var timeout = broadcast.Flags.GetValueOrDefault("timeout") is long ms and > 0 and <= int.MaxValue ? TimeSpan.FromMilliseconds(ms) : _options.RequestsTimeout;
+        base.BroadcastWithAck(packet, options,
+            (count, reached) =>
+            {
+                if (reached.Count > 0)
+                    _ = Task.Delay(timeout, _time).ContinueWith(_ => ForgetBroadcastAcks(packet.AckId!.Value, reached), TaskScheduler.Default);
+                Publish(channel, () => Json(w =>
+                {
+                    w.WriteNumber("type", RedisPacketCodec.BroadcastClientCountType);
+                    w.WriteString("requestId", request.RequestId);
+                    w.WriteNumber("clientCount", count);
+                }), "a broadcast's client count");
+            },
+            (_, answer) => Publish(channel, () => RedisPacketCodec.EncodeBroadcastAck(request.RequestId, answer), "a client's answer to a broadcast"));
     }
 
     // ---- cluster-wide operations ----
@@ -237,8 +299,9 @@ public sealed partial class RedisSocketIOAdapter : InMemorySocketIOAdapter
         var bytes = (byte[])message.Message!;
         if (bytes.Length == 0 || bytes[0] != (byte)'{')
         {
-            // Node sends a BROADCAST request (a broadcast waiting for acks) in MessagePack; not supported here yet.
-            Log.RequestUnsupported(_logger, Namespace.Name, (long)RequestType.Broadcast);
+            // In MessagePack: a BROADCAST request (a broadcast waiting for acks), the only request Node sends that way.
+            if (RedisPacketCodec.DecodeBroadcastRequest(bytes) is { } broadcast) OnBroadcastRequest(broadcast);
+            else Log.RequestUnsupported(_logger, Namespace.Name, -1);
             return;
         }
         using var document = JsonDocument.Parse(bytes);
@@ -342,9 +405,24 @@ public sealed partial class RedisSocketIOAdapter : InMemorySocketIOAdapter
     private void OnResponse(ChannelMessage message)
     {
         var bytes = (byte[])message.Message!;
-        if (bytes.Length == 0 || bytes[0] != (byte)'{') return; // MessagePack answers belong to broadcasts with acks
+        if (bytes.Length == 0) return;
+        if (bytes[0] != (byte)'{')
+        {
+            // In MessagePack: a client's answer to a broadcast with acks.
+            if (RedisPacketCodec.DecodeBroadcastAck(bytes) is { } answer && _ackRequests.TryGetValue(answer.RequestId, out var waiting))
+                waiting.Ack(null, ToArgs(answer.Answer));
+            return;
+        }
         using var document = JsonDocument.Parse(bytes);
         var response = document.RootElement;
+        if (response.TryGetProperty("type", out var type) && type.TryGetInt32(out var t) && t == RedisPacketCodec.BroadcastClientCountType)
+        {
+            if (response.TryGetProperty("requestId", out var rid) && rid.ValueKind == JsonValueKind.String
+                && _ackRequests.TryGetValue(rid.GetString()!, out var request)
+                && response.TryGetProperty("clientCount", out var count) && count.TryGetInt32(out var clients) && clients >= 0)
+                request.SentTo(clients, []);
+            return;
+        }
         if (response.TryGetProperty("requestId", out var id) && id.ValueKind == JsonValueKind.String
             && _requests.TryGetValue(id.GetString()!, out var pending))
             pending.Add(response.Clone());

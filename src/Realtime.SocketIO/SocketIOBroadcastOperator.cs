@@ -4,7 +4,7 @@ namespace Realtime.SocketIO;
 /// A broadcast being built (Node's <c>BroadcastOperator</c>): <c>io.To("room1").To("room2").Except("room3").Emit(...)</c>.
 /// Immutable: each call returns a new operator. A socket in several of the rooms receives the event once.
 /// </summary>
-public sealed class SocketIOBroadcastOperator
+public sealed partial class SocketIOBroadcastOperator
 {
     private static readonly IReadOnlySet<string> Empty = new HashSet<string>();
     private readonly ISocketIOAdapter _adapter;

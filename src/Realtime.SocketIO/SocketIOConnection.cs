@@ -70,6 +70,12 @@ internal sealed class SocketIOConnection
         else Engine.Send(messages);
     }
 
+    /// <summary>Sends a packet only if the transport can take it this instant (a volatile emit); else drops it.</summary>
+    public void WriteVolatile(IReadOnlyList<EngineMessage> messages)
+    {
+        if (Volatile.Read(ref _closed) == 0) Engine.SendVolatile(messages);
+    }
+
     /// <summary>Queues a freshly encoded packet (one Engine.IO message unless it has attachments).</summary>
     public void Write(SocketIOEncodedPacket encoded)
     {

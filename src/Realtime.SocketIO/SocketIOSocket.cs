@@ -246,6 +246,7 @@ public sealed partial class SocketIOSocket : ISocketIORemoteSocket
             Log.EmitDropped(Server.Logger, ClientLog.Clip(eventName), Id);
             return;
         }
+        NotifyOutgoing(eventName, args);
         Connection.Write(SocketIOPacketEncoder.EncodeEvent(Nsp.Name, eventName, args, null, Server.Options.JsonSerializerOptions));
     }
 
@@ -302,6 +303,7 @@ public sealed partial class SocketIOSocket : ISocketIORemoteSocket
             });
             pending.Task.ContinueWith(_ => { registration.Dispose(); linked?.Dispose(); timer?.Dispose(); }, TaskScheduler.Default);
         }
+        NotifyOutgoing(eventName, args);
         Connection.Write(SocketIOPacketEncoder.EncodeEvent(Nsp.Name, eventName, args, id, Server.Options.JsonSerializerOptions));
         return pending.Task;
     }
@@ -463,7 +465,7 @@ public sealed partial class SocketIOSocket : ISocketIORemoteSocket
             Nsp.Remove(this);
             Connection.Remove(this);
             _connected = false;
-            if (Volatile.Read(ref _acks) is { } acks)
+            if (System.Threading.Volatile.Read(ref _acks) is { } acks)
             {
                 foreach (var id in acks.Keys)
                 {

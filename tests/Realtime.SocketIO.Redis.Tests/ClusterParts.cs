@@ -94,10 +94,13 @@ public sealed class NodePeer : IAsyncDisposable
     public static NodePeer Start(string script, IEnumerable<string> args, [CallerFilePath] string sourceFile = "") =>
         new(NodeProcess.Start(Path.Combine(Path.GetDirectoryName(sourceFile)!, "node"), script, args));
 
-    /// <summary>An official client connected to <paramref name="server"/> (WebSocket unless told otherwise); returns once connected.</summary>
-    public static async Task<NodePeer> ConnectAsync(Uri server, string transport = "websocket")
+    /// <summary>
+    /// An official client connected to <paramref name="server"/> (WebSocket unless told otherwise); returns once connected.
+    /// Given <paramref name="answer"/>, it answers every event that asks for an acknowledgement with it.
+    /// </summary>
+    public static async Task<NodePeer> ConnectAsync(Uri server, string transport = "websocket", string? answer = null)
     {
-        var client = Start("client.mjs", [server.ToString(), transport]);
+        var client = Start("client.mjs", answer is null ? [server.ToString(), transport] : [server.ToString(), transport, answer]);
         await client.Output.WaitFor(l => l.StartsWith("{\"connected\"", StringComparison.Ordinal), timeout: StartTimeout, what: $"a client connected to {server}");
         return client;
     }

@@ -17,6 +17,12 @@ internal abstract class EngineTransport(EngineIOSocket socket, EngineIOServer se
     /// <summary>(locked) True when <see cref="Send"/> can deliver now.</summary>
     public abstract bool Writable { get; }
 
+    /// <summary>
+    /// (locked) True when a packet sent now leaves at once rather than waiting behind others (Node's
+    /// <c>transport.writable</c>); a volatile packet is dropped otherwise. Polling: a GET is waiting.
+    /// </summary>
+    public virtual bool WritableNow => Writable;
+
     /// <summary>(locked) Delivers a batch of packets; the caller reuses the list afterwards (copy what you keep).</summary>
     public abstract void Send(List<EnginePacket> packets);
 

@@ -41,6 +41,9 @@ internal sealed class WebSocketTransport(EngineIOSocket socket, EngineIOServer s
 
     public override bool Writable => !_closed;
 
+    // As ws in Node: not while an earlier frame is still being written.
+    public override bool WritableNow => !_closed && !_writing;
+
     public override void Send(List<EnginePacket> packets)
     {
         if (_closed) return;

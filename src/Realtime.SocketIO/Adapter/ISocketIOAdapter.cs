@@ -8,6 +8,15 @@ public sealed record SocketIOBroadcastFlags
 
     /// <summary>Only this server's sockets, even with a multi-server adapter (<c>io.local</c>).</summary>
     public bool Local { get; init; }
+
+    /// <summary>Dropped for a client whose transport cannot take it this instant (<c>io.volatile</c>).</summary>
+    public bool Volatile { get; init; }
+
+    /// <summary>Node's <c>compress</c> flag, kept for other adapters: this server never compresses (null: not set).</summary>
+    public bool? Compress { get; init; }
+
+    /// <summary>How long a broadcast with acknowledgements waits for the answers (<c>io.timeout(ms)</c>); null: not set.</summary>
+    public TimeSpan? Timeout { get; init; }
 }
 
 /// <summary>
@@ -48,6 +57,16 @@ public interface ISocketIOAdapter
 
     /// <summary>Sends <paramref name="packet"/> (encoded once, shared by every receiver) to the sockets <paramref name="options"/> selects.</summary>
     void Broadcast(SocketIOBroadcastPacket packet, SocketIOBroadcastOptions options);
+
+    /// <summary>
+    /// Sends <paramref name="packet"/> (which carries an ack id) to the selected sockets and expects an answer from each
+    /// (Node's <c>broadcastWithAck</c>): calls <paramref name="sentTo"/> once per server with how many of its sockets it
+    /// reached and their ids (empty when that server does not name them: Node's adapter only counts), and
+    /// <paramref name="ack"/> for each answer with the id of the socket that answered (null when unknown). An adapter
+    /// that cannot do it throws <see cref="NotSupportedException"/>.
+    /// </summary>
+    void BroadcastWithAck(SocketIOBroadcastPacket packet, SocketIOBroadcastOptions options, Action<int, IReadOnlyCollection<string>> sentTo, Action<string?, SocketIOArgs> ack) =>
+        throw new NotSupportedException($"{GetType().Name} does not support broadcasts with acknowledgements.");
 
     /// <summary>The ids of the sockets in any of <paramref name="rooms"/> (every socket when empty).</summary>
     Task<IReadOnlySet<string>> SocketsAsync(IReadOnlySet<string> rooms, CancellationToken cancellationToken = default);

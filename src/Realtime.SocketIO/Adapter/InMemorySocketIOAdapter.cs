@@ -6,7 +6,7 @@ namespace Realtime.SocketIO;
 /// The default adapter: rooms of one namespace on this server, in memory (Node's socket.io-adapter <c>Adapter</c>).
 /// One lock guards the maps; sends happen outside it.
 /// </summary>
-public class InMemorySocketIOAdapter : ISocketIOAdapter
+public partial class InMemorySocketIOAdapter : ISocketIOAdapter
 {
     private readonly object _gate = new();
     // room → socket ids; socket id → its rooms in the order joined (its own id first).
@@ -83,7 +83,7 @@ public class InMemorySocketIOAdapter : ISocketIOAdapter
         var sockets = Select(options);
         if (sockets.Count == 0) return;
         var messages = packet.Messages; // encoded once for everyone
-        foreach (var socket in sockets) socket.Connection.Write(messages);
+        foreach (var socket in sockets) socket.WriteBroadcast(packet, messages, options.Flags);
     }
 
     /// <inheritdoc />

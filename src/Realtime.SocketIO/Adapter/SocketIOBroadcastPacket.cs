@@ -16,7 +16,12 @@ public sealed class SocketIOBroadcastPacket
     private SocketIOEncodedPacket _encoded;
 
     /// <summary>An event <paramref name="eventName"/> with <paramref name="args"/> for the sockets of <paramref name="nsp"/>.</summary>
-    public SocketIOBroadcastPacket(SocketIONamespace nsp, string eventName, object?[] args)
+    public SocketIOBroadcastPacket(SocketIONamespace nsp, string eventName, object?[] args) : this(nsp, eventName, args, null)
+    {
+    }
+
+    /// <summary>As above, asking every receiver to acknowledge it under <paramref name="ackId"/> (a broadcast with acks).</summary>
+    public SocketIOBroadcastPacket(SocketIONamespace nsp, string eventName, object?[] args, long? ackId)
     {
         ArgumentNullException.ThrowIfNull(nsp);
         ArgumentNullException.ThrowIfNull(eventName);
@@ -25,6 +30,7 @@ public sealed class SocketIOBroadcastPacket
         Namespace = nsp.Name;
         EventName = eventName;
         Args = args;
+        AckId = ackId;
     }
 
     /// <summary>The namespace.</summary>
@@ -35,6 +41,9 @@ public sealed class SocketIOBroadcastPacket
 
     /// <summary>The arguments.</summary>
     public IReadOnlyList<object?> Args { get; }
+
+    /// <summary>The id receivers acknowledge it with; null when no answer is expected.</summary>
+    public long? AckId { get; }
 
     /// <summary>The packet as Socket.IO text and attachments (thread-safe; encoded at most once).</summary>
     public SocketIOEncodedPacket Encoded
@@ -57,7 +66,7 @@ public sealed class SocketIOBroadcastPacket
         {
             if (_messages is null)
             {
-                _encoded = SocketIOPacketEncoder.EncodeEvent(Namespace, EventName, (object?[])Args, null, _server.Options.JsonSerializerOptions);
+                _encoded = SocketIOPacketEncoder.EncodeEvent(Namespace, EventName, (object?[])Args, AckId, _server.Options.JsonSerializerOptions);
                 Volatile.Write(ref _messages, SocketIOConnection.ToMessages(_encoded));
                 _server.CountEncode();
             }

@@ -2,7 +2,8 @@
 //   node cluster-server.mjs <port> <redis-url>
 // It serves the benchmark's events (join with ack, chat to a room, broadcast to all), and a few that let a test
 // reach the cluster API: "fetch" answers with io.fetchSockets() as seen from here, "server-count" with the
-// adapter's count. Server-side emits: "ping" is answered with "pong from node"; every other one is printed.
+// adapter's count, "broadcast-with-ack" with io.timeout(ms).emitWithAck("vote?") (the answers, or the error and the
+// answers that came). Server-side emits: "ping" is answered with "pong from node"; every other one is printed.
 // Prints {"listening":port} when ready; leaves when its input closes.
 import { createServer } from "node:http";
 import { Server } from "socket.io";
@@ -30,6 +31,10 @@ io.on("connection", (socket) => {
     ack(sockets.map((s) => ({ id: s.id, rooms: [...s.rooms], data: s.data, query: s.handshake.query, auth: s.handshake.auth })));
   });
   socket.on("server-count", async (ack) => ack(await io.of("/").adapter.serverCount()));
+  socket.on("broadcast-with-ack", async (ms, ack) => {
+    try { ack({ answers: await io.timeout(ms).emitWithAck("vote?") }); }
+    catch (e) { ack({ error: e.message, responses: e.responses }); }
+  });
   socket.on("remote-join", (room, ack) => { io.socketsJoin(room); ack?.(true); });
   socket.on("server-side-emit", async (event, ack) => {
     try { ack({ answers: await io.serverSideEmitWithAck(event, "from node") }); }
