@@ -51,7 +51,13 @@ public static class SocketIOAdminExtensions
         ArgumentNullException.ThrowIfNull(endpoints);
         path = "/" + path.Trim('/');
         var group = endpoints.MapGroup(path);
-        group.MapGet("", (HttpContext context) => Results.Redirect(context.Request.PathBase + path + "/"));
+        // "/admin" → "/admin/", so the page's relative links (js/app.js) resolve under it. Routing matches both forms.
+        group.MapGet("", (HttpContext context) =>
+        {
+            if (context.Request.Path.Value!.EndsWith('/')) return AdminDashboard.ServeAsync(context, null);
+            context.Response.Redirect(context.Request.PathBase + path + "/");
+            return Task.CompletedTask;
+        });
         group.MapGet("/{**file}", (HttpContext context, string? file) => AdminDashboard.ServeAsync(context, file));
         return group.ExcludeFromDescription();
     }
