@@ -105,7 +105,7 @@ public sealed class EngineIOSocket
     public event Action<EngineIOSocket>? Upgraded;
 
     /// <summary>
-    /// Raised for each message <see cref="Send(EngineMessage)"/> queued (Node's <c>packetCreate</c>), on the sender's
+    /// Raised for each message <see cref="Send(EngineMessage)"/> or <see cref="SendVolatile"/> queued (Node's <c>packetCreate</c>), on the sender's
     /// thread, after the queue lock is released: for counters such as the admin dashboard's. Keep handlers cheap.
     /// </summary>
     public event Action<EngineIOSocket, EngineMessage>? MessageQueued;
@@ -161,6 +161,8 @@ public sealed class EngineIOSocket
             FlushLocked();
         }
         RaisePendingEvents();
+        if (MessageQueued is { } queued)
+            foreach (var message in messages) queued(this, message);
         return true;
     }
 

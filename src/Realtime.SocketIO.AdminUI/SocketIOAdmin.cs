@@ -177,6 +177,8 @@ public sealed class SocketIOAdmin : IAsyncDisposable
             {
                 socket.OnAny((eventName, args) =>
                     _admin.Emit("event_received", nsp.Name, socket.Id, (object?[])[eventName, .. args.Select(a => (object?)a)], Now()));
+                socket.OnAnyOutgoing((eventName, args) =>
+                    _admin.Emit("event_sent", nsp.Name, socket.Id, (object?[])[eventName, .. args], Now()));
             }
             socket.On("disconnect", (string reason) => _admin.Emit("socket_disconnected", nsp.Name, socket.Id, reason, Now()));
         });

@@ -65,6 +65,9 @@ public sealed class AdminProtocolTests
         Assert.Equal("/", received[0].GetString());
         Assert.Equal("""["chat","안녕하세요"]""", received[2].GetRawText());
         Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$", received[3].GetString());
+        host.IO.Sockets.Sockets[page.SocketId!].Emit("news", new { title = "새 소식" });
+        var sent = await dashboard.EventAsync("event_sent", e => e[1].GetString() == page.SocketId && e[2][0].GetString() == "news");
+        Assert.Equal("""["news",{"title":"새 소식"}]""", sent[2].GetRawText());
 
         await page.DisposeAsync();
         var gone = await dashboard.EventAsync("socket_disconnected", d => d[1].GetString() == page.SocketId);
