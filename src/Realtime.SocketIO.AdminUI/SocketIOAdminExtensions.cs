@@ -37,7 +37,9 @@ public static class SocketIOAdminExtensions
                 $"The Socket.IO admin dashboard needs a sign-in outside Development (environment: {environment?.EnvironmentName ?? "unknown"}). " +
                 "Set SocketIOAdminOptions.Auth = SocketIOAdminAuth.Basic(\"admin\", bcryptHashOfThePassword), " +
                 "or SocketIOAdminAuth.Disabled to run it open on purpose."));
-        if (!auth.IsEnabled) Log.AuthDisabled(logger);
+        // Open in Development is the documented default (the start-up line says "sign-in disabled"); open anywhere else
+        // was asked for explicitly, and is worth a warning.
+        if (!auth.IsEnabled && !development) Log.AuthDisabled(logger);
         var mode = options.Mode ?? (development ? SocketIOAdminMode.Development : SocketIOAdminMode.Production);
         return new SocketIOAdmin(io, options, auth, mode, logger);
     }

@@ -8,9 +8,9 @@ public sealed class SocketIOAdminOptions
 
     /// <summary>
     /// Who may connect: <see cref="SocketIOAdminAuth.Basic"/> (a user name and a bcrypt hash of the password) or
-    /// <see cref="SocketIOAdminAuth.Disabled"/>. Left null, it is disabled in the Development environment (with a
-    /// warning in the log) and refused everywhere else: instrumenting then throws, so a server never starts with an
-    /// open dashboard by accident.
+    /// <see cref="SocketIOAdminAuth.Disabled"/>. Left null, it is disabled in the Development environment and refused
+    /// everywhere else: instrumenting then throws, so a server never starts with an open dashboard by accident.
+    /// <see cref="SocketIOAdminAuth.Disabled"/> outside Development is allowed and logged as a warning.
     /// </summary>
     public SocketIOAdminAuth? Auth { get; set; }
 

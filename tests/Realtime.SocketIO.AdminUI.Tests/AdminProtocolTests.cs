@@ -147,8 +147,14 @@ public sealed class AdminProtocolTests
         var plain = Assert.Throws<ArgumentException>(() => SocketIOAdminAuth.Basic("admin", "changeit"));
         Assert.Contains("must be a bcrypt hash", plain.Message);
 
-        // In Development it runs open, and says so.
-        await using var host = await AdminHost.StartAsync();
-        Assert.Contains(host.Log.Lines, l => l.Contains("warn: The Socket.IO admin dashboard has no sign-in", StringComparison.Ordinal));
+        // In Development it runs open, and says so; open anywhere else must be asked for, and is warned about.
+        await using (var host = await AdminHost.StartAsync())
+        {
+            Assert.Contains("[log] Socket.IO admin namespace /admin: sign-in disabled, mode Development, read-only False", host.Log.Lines);
+            Assert.DoesNotContain(host.Log.Lines, l => l.Contains("warn:", StringComparison.Ordinal));
+        }
+        await using var openOnPurpose = await AdminHost.StartAsync(o => o.Auth = SocketIOAdminAuth.Disabled, environment: "Production");
+        Assert.Contains(openOnPurpose.Log.Lines, l => l.StartsWith("[log] warn: The Socket.IO admin dashboard has no sign-in", StringComparison.Ordinal));
+        Assert.Contains("[log] Socket.IO admin namespace /admin: sign-in disabled, mode Production, read-only False", openOnPurpose.Log.Lines);
     }
 }
