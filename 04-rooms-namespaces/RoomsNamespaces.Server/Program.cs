@@ -2,6 +2,7 @@
 // public and broadcast sends and rooms (ChannelEvents.cs); "/goods" and "/user" are post 001's namespaces, which the
 // page opens over the SAME connection as "/". Open http://localhost:5000 in two or three windows.
 using Realtime.SocketIO;
+using Realtime.SocketIO.AdminUI;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
@@ -36,6 +37,15 @@ io.Of("/user").On("connection", socket =>
     log.LogInformation("user connected");
     socket.On("admin", (string res) => Received(socket, "admin", res));
 });
+
+// The official Socket.IO Admin UI at /admin/: every socket, its rooms and the events, live. `dotnet run` is
+// Development (Properties/launchSettings.json): the dashboard opens without a password. Anywhere else it needs
+// Admin:PasswordHash, a bcrypt hash, from configuration, or the server refuses to start.
+io.Instrument(o =>
+{
+    if (builder.Configuration["Admin:PasswordHash"] is { Length: > 0 } hash) o.Auth = SocketIOAdminAuth.Basic("admin", hash);
+});
+app.MapSocketIOAdminUI();
 
 app.Lifetime.ApplicationStarted.Register(() =>
     log.LogInformation("listening on {Urls}", string.Join(", ", app.Urls)));

@@ -7,6 +7,7 @@ using GifChat.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.WebEncoders;
+using Realtime.SocketIO.AdminUI;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
@@ -69,6 +70,14 @@ app.MapChatEndpoints();                                     // POST /room/{id}/c
 // The sockets trust the session cookie, so only this site's pages may open them: the WebSocket Origin check.
 var io = app.MapSocketIO("/socket.io", o => o.Cors = ChatGuards.AllowedOrigins(app));   // also serves /socket.io/socket.io.js
 app.Services.GetRequiredService<ChatSockets>().Map(io, new SocketSession(app));   // socket.js
+// The official Socket.IO Admin UI at /admin/: who is in the lobby and in each room, and every chat event, live.
+// `dotnet run` is Development (Properties/launchSettings.json): it opens without a password. Anywhere else it needs
+// Admin:PasswordHash, a bcrypt hash, from configuration, or the server refuses to start.
+io.Instrument(o =>
+{
+    if (app.Configuration["Admin:PasswordHash"] is { Length: > 0 } hash) o.Auth = SocketIOAdminAuth.Basic("admin", hash);
+});
+app.MapSocketIOAdminUI();
 
 app.Lifetime.ApplicationStarted.Register(() =>
 {

@@ -104,6 +104,12 @@ public sealed class EngineIOSocket
     /// <summary>Raised when the transport switched to websocket.</summary>
     public event Action<EngineIOSocket>? Upgraded;
 
+    /// <summary>
+    /// Raised for each message <see cref="Send(EngineMessage)"/> or <see cref="SendVolatile"/> queued (Node's <c>packetCreate</c>), on the sender's
+    /// thread, after the queue lock is released: for counters such as the admin dashboard's. Keep handlers cheap.
+    /// </summary>
+    public event Action<EngineIOSocket, EngineMessage>? MessageQueued;
+
     internal EngineTransport CurrentTransport
     {
         get { lock (Gate) return _transport; }
@@ -122,6 +128,7 @@ public sealed class EngineIOSocket
             FlushLocked();
         }
         RaisePendingEvents();
+        MessageQueued?.Invoke(this, message);
     }
 
     /// <summary>Queues several messages atomically (no other Send interleaves), e.g. a packet and its attachments.</summary>
@@ -135,6 +142,8 @@ public sealed class EngineIOSocket
             FlushLocked();
         }
         RaisePendingEvents();
+        if (MessageQueued is { } queued)
+            foreach (var message in messages) queued(this, message);
     }
 
     /// <summary>
@@ -152,6 +161,8 @@ public sealed class EngineIOSocket
             FlushLocked();
         }
         RaisePendingEvents();
+        if (MessageQueued is { } queued)
+            foreach (var message in messages) queued(this, message);
         return true;
     }
 

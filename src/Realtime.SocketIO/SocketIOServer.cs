@@ -58,12 +58,27 @@ public sealed partial class SocketIOServer : IAsyncDisposable
 
     // ---- namespaces ----
 
+    /// <summary>Raised when a namespace is created, static or a dynamic child (Node's <c>new_namespace</c>).</summary>
+    public event Action<SocketIONamespace>? NamespaceCreated;
+
     /// <summary>The namespace <paramref name="name"/> (created on first use): <c>io.Of("/goods")</c>.</summary>
     public SocketIONamespace Of(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
         if (!name.StartsWith('/')) name = "/" + name;
-        return _namespaces.GetOrAdd(name, n => new SocketIONamespace(this, n));
+        return _namespaces.TryGetValue(name, out var nsp) ? nsp : AddNamespace(name, () => new SocketIONamespace(this, name));
+    }
+
+    private SocketIONamespace AddNamespace(string name, Func<SocketIONamespace> create)
+    {
+        lock (_namespaces)
+        {
+            if (_namespaces.TryGetValue(name, out var existing)) return existing;
+            var nsp = create();
+            if (!_namespaces.TryAdd(name, nsp)) return _namespaces[name];
+            NamespaceCreated?.Invoke(nsp);
+            return nsp;
+        }
     }
 
     /// <summary>Dynamic namespaces: every name matching <paramref name="pattern"/> becomes a namespace on first connection.</summary>
@@ -99,13 +114,16 @@ public sealed partial class SocketIOServer : IAsyncDisposable
                 Logger.LogError(e, "The dynamic namespace check for {Namespace} threw", name);
                 continue;
             }
-            if (matches) return Options.CleanupEmptyChildNamespaces ? parent.Enter(name) : _namespaces.GetOrAdd(name, _ => parent.CreateChild(name));
+            if (matches) return Options.CleanupEmptyChildNamespaces ? parent.Enter(name) : AddNamespace(name, () => parent.CreateChild(name));
         }
         return null;
     }
 
     // A child of a dynamic pattern comes and goes with CleanupEmptyChildNamespaces (see SocketIOParentNamespace.Enter).
-    internal void AddChild(SocketIONamespace child) => _namespaces.TryAdd(child.Name, child);
+    internal void AddChild(SocketIONamespace child)
+    {
+        if (_namespaces.TryAdd(child.Name, child)) NamespaceCreated?.Invoke(child);
+    }
 
     internal void RemoveChild(SocketIONamespace child) => _namespaces.TryRemove(new KeyValuePair<string, SocketIONamespace>(child.Name, child));
 

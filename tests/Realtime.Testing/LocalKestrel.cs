@@ -16,11 +16,12 @@ public static class LocalKestrel
 {
     /// <summary>
     /// A builder for <c>http://127.0.0.1:<paramref name="port"/></c> (0: a free port) whose log lines (not ASP.NET
-    /// Core's) go to <paramref name="log"/> as <c>[log] message</c>.
+    /// Core's) go to <paramref name="log"/> as <c>[log] message</c>; <paramref name="environment"/> names the host
+    /// environment (by default ASPNETCORE_ENVIRONMENT's, else Production).
     /// </summary>
-    public static WebApplicationBuilder CreateBuilder(Transcript log, int port = 0)
+    public static WebApplicationBuilder CreateBuilder(Transcript log, int port = 0, string? environment = null)
     {
-        var builder = WebApplication.CreateSlimBuilder();
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = environment });
         builder.WebHost.UseKestrel().UseUrls($"http://127.0.0.1:{port}");
         builder.Logging.ClearProviders().AddProvider(new TranscriptLoggerProvider(log));
         return builder;

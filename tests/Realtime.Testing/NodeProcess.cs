@@ -13,6 +13,8 @@ public sealed class NodeProcess : IAsyncDisposable
 {
     private readonly Process _process;
 
+    private bool _disposed;
+
     private NodeProcess(Process process) => _process = process;
 
     public Transcript Output { get; } = new();
@@ -50,8 +52,11 @@ public sealed class NodeProcess : IAsyncDisposable
         await _process.StandardInput.FlushAsync();
     }
 
+    /// <summary>Ends the script (see the class summary); a second call does nothing.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (_disposed) return;
+        _disposed = true;
         if (!_process.HasExited)
         {
             try

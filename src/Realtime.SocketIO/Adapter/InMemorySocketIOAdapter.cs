@@ -25,6 +25,15 @@ public partial class InMemorySocketIOAdapter : ISocketIOAdapter
         get { lock (_gate) return _rooms.Keys.ToArray(); }
     }
 
+    /// <summary>
+    /// Raised with (room, socket id) when a socket of this server joins a room it was not in (Node's adapter event
+    /// <c>join-room</c>), after the lock is released; also for the socket's own room when it connects.
+    /// </summary>
+    public event Action<string, string>? RoomJoined;
+
+    /// <summary>Raised with (room, socket id) when a socket of this server leaves a room (Node's <c>leave-room</c>).</summary>
+    public event Action<string, string>? RoomLeft;
+
     /// <summary>Whether any socket of this server is in <paramref name="room"/>.</summary>
     public bool HasRoom(string room)
     {
@@ -34,6 +43,7 @@ public partial class InMemorySocketIOAdapter : ISocketIOAdapter
     /// <inheritdoc />
     public virtual void AddAll(string id, IEnumerable<string> rooms)
     {
+        List<string>? added = null;
         lock (_gate)
         {
             if (!_sids.TryGetValue(id, out var joined)) _sids[id] = joined = [];
@@ -41,34 +51,43 @@ public partial class InMemorySocketIOAdapter : ISocketIOAdapter
             {
                 if (!joined.Contains(room)) joined.Add(room);
                 if (!_rooms.TryGetValue(room, out var members)) _rooms[room] = members = new HashSet<string>(StringComparer.Ordinal);
-                members.Add(id);
+                if (members.Add(id) && RoomJoined is not null) (added ??= []).Add(room);
             }
         }
+        if (added is not null && RoomJoined is { } raise)
+            foreach (var room in added) raise(room, id);
     }
 
     /// <inheritdoc />
     public virtual void Del(string id, string room)
     {
+        bool removed;
         lock (_gate)
         {
             if (_sids.TryGetValue(id, out var joined)) joined.Remove(room);
-            RemoveFromRoom(room, id);
+            removed = RemoveFromRoom(room, id);
         }
+        if (removed) RoomLeft?.Invoke(room, id);
     }
 
     /// <inheritdoc />
     public virtual void DelAll(string id)
     {
+        List<string>? joined;
         lock (_gate)
         {
-            if (!_sids.Remove(id, out var joined)) return;
+            if (!_sids.Remove(id, out joined)) return;
             foreach (var room in joined) RemoveFromRoom(room, id);
         }
+        if (RoomLeft is { } raise)
+            foreach (var room in joined) raise(room, id);
     }
 
-    private void RemoveFromRoom(string room, string id)
+    private bool RemoveFromRoom(string room, string id)
     {
-        if (_rooms.TryGetValue(room, out var members) && members.Remove(id) && members.Count == 0) _rooms.Remove(room);
+        if (!_rooms.TryGetValue(room, out var members) || !members.Remove(id)) return false;
+        if (members.Count == 0) _rooms.Remove(room);
+        return true;
     }
 
     /// <inheritdoc />
