@@ -2,6 +2,7 @@
 // implement") on the library's default options, like the reference node-server.js. Nothing is logged per message.
 using System.Text.Json;
 using Realtime.SocketIO;
+using Realtime.SocketIO.AdminUI;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Logging.SetMinimumLevel(LogLevel.Warning); // logging must not skew the CPU figures
@@ -42,6 +43,17 @@ io.On("connection", socket =>
     // broadcast(payload) → io.emit("news", payload)
     socket.On("broadcast", (JsonElement payload) => io.Emit("news", payload));
 });
+
+// Optional: the admin dashboard's namespace (--Admin=Production or --Admin=Development), open, to measure what
+// io.Instrument() costs a server whose dashboard is not connected (../README.md, "The admin dashboard's cost").
+if (builder.Configuration["Admin"] is { Length: > 0 } adminMode)
+{
+    io.Instrument(o =>
+    {
+        o.Auth = SocketIOAdminAuth.Disabled;
+        o.Mode = Enum.Parse<SocketIOAdminMode>(adminMode, ignoreCase: true);
+    });
+}
 
 app.Run();
 
