@@ -13,7 +13,7 @@ namespace Realtime.SocketIO;
 /// <see cref="Emit(string, object?[])"/>, group with <see cref="Join(string)"/> and broadcast with
 /// <see cref="Broadcast"/> / <see cref="To(string)"/>. Thread-safe: emit from any thread, any time.
 /// </summary>
-public sealed class SocketIOSocket : ISocketIORemoteSocket
+public sealed partial class SocketIOSocket : ISocketIORemoteSocket
 {
     /// <summary>Event names an application may not emit (socket.io's RESERVED_EVENTS).</summary>
     public static readonly IReadOnlySet<string> ReservedEvents =
@@ -29,12 +29,16 @@ public sealed class SocketIOSocket : ISocketIORemoteSocket
     private volatile bool _connected;
     private int _closing;
 
-    internal SocketIOSocket(SocketIONamespace nsp, SocketIOConnection connection, JsonElement auth)
+    internal SocketIOSocket(SocketIONamespace nsp, SocketIOConnection connection, JsonElement auth, SessionAwareSocketIOAdapter.Session? session = null)
     {
         Nsp = nsp;
         Connection = connection;
-        // Never the Engine.IO id: that one is a session secret (socket.ts).
-        Id = NewId();
+        // Never the Engine.IO id: that one is a session secret (socket.ts). A recovered socket takes its ids back.
+        Id = session?.Sid ?? NewId();
+        Pid = session?.Pid ?? (nsp.Server.Options.ConnectionStateRecovery is null ? null : NewId());
+        _data = session?.Data;
+        _restoring = session;
+        Recovered = session is not null;
         Handshake = new SocketIOHandshake(connection.Engine.Handshake, auth, nsp.Server.TimeProvider);
     }
 
@@ -243,6 +247,7 @@ public sealed class SocketIOSocket : ISocketIORemoteSocket
             Log.EmitDropped(Server.Logger, ClientLog.Clip(eventName), Id);
             return;
         }
+        if (TryEmitThroughAdapter(eventName, args)) return;
         Connection.Write(SocketIOPacketEncoder.EncodeEvent(Nsp.Name, eventName, args, null, Server.Options.JsonSerializerOptions));
     }
 
@@ -380,8 +385,8 @@ public sealed class SocketIOSocket : ISocketIORemoteSocket
     internal void OnConnect()
     {
         _connected = true;
-        Nsp.Adapter.AddAll(Id, [Id]);
-        Connection.WriteText(SocketIOPacketEncoder.EncodeConnect(Nsp.Name, Id));
+        if (!ResumeSession()) Nsp.Adapter.AddAll(Id, [Id]);
+        Connection.WriteText(SocketIOPacketEncoder.EncodeConnect(Nsp.Name, Id, Pid));
     }
 
     internal void OnPacket(SocketIOPacket packet)
@@ -444,6 +449,7 @@ public sealed class SocketIOSocket : ISocketIORemoteSocket
         RaiseReserved("disconnecting", reason, description);
         try
         {
+            PersistSessionIfRecoverable(reason);
             Nsp.Adapter.DelAll(Id);
         }
         finally
