@@ -72,6 +72,30 @@ public sealed class RecoveryTests
         Assert.Equal(JsonValueKind.Null, back.GetProperty("name").ValueKind);
     }
 
+    [Theory]
+    [InlineData(true, 1)]
+    [InlineData(false, 2)]
+    public async Task A_recovered_socket_skips_the_namespace_middlewares_unless_SkipMiddlewares_is_false(bool skip, int runs)
+    {
+        var server = new State();
+        var middlewareRuns = 0;
+        await using var host = await TestServer.StartWithDefaultsAsync(io =>
+        {
+            io.Use(socket =>
+            {
+                if (!socket.Handshake.Auth.TryGetProperty("observer", out _)) Interlocked.Increment(ref middlewareRuns);
+                return Task.CompletedTask;
+            });
+            Configure(io, server);
+        }, o => o.ConnectionStateRecovery = new() { SkipMiddlewares = skip });
+
+        var lines = await NodeScript.RunAsync("sio-recovery.mjs", [host.BaseAddress.ToString(), "drop"]);
+
+        var connects = lines.Where(l => Is(l, "connect")).ToList();
+        Assert.True(connects[1].GetProperty("recovered").GetBoolean(), string.Join("\n", lines));
+        Assert.Equal(runs, middlewareRuns);
+    }
+
     [Fact]
     public async Task A_client_that_disconnects_on_purpose_is_not_persisted()
     {
