@@ -35,11 +35,21 @@ public class SessionAwareSocketIOAdapter : InMemorySocketIOAdapter
         _time = nsp.Server.TimeProvider;
         _maxDisconnectionDuration = recovery.MaxDisconnectionDuration;
         var period = _maxDisconnectionDuration < TimeSpan.FromMinutes(1) ? _maxDisconnectionDuration : TimeSpan.FromMinutes(1);
-        // The timer holds the adapter weakly: a server that is dropped is not kept alive by its purge (Node: timer.unref()).
-        _purgeTimer = _time.CreateTimer(static state =>
+        // The timer holds the adapter weakly: a server (or a removed namespace) that is dropped is not kept alive by its
+        // purge (Node: timer.unref()), and the timer stops itself once the adapter is gone.
+        var purge = new PurgeTimer(new WeakReference<SessionAwareSocketIOAdapter>(this));
+        _purgeTimer = purge.Timer = _time.CreateTimer(static state => ((PurgeTimer)state!).Tick(), purge, period, period);
+    }
+
+    private sealed class PurgeTimer(WeakReference<SessionAwareSocketIOAdapter> adapter)
+    {
+        public ITimer? Timer { get; set; }
+
+        public void Tick()
         {
-            if (((WeakReference<SessionAwareSocketIOAdapter>)state!).TryGetTarget(out var adapter)) adapter.Purge();
-        }, new WeakReference<SessionAwareSocketIOAdapter>(this), period, period);
+            if (adapter.TryGetTarget(out var target)) target.Purge();
+            else Timer?.Dispose();
+        }
     }
 
     /// <summary>How many disconnected sessions are kept now (diagnostics).</summary>
@@ -61,7 +71,8 @@ public class SessionAwareSocketIOAdapter : InMemorySocketIOAdapter
         ArgumentNullException.ThrowIfNull(options);
         lock (_gate)
         {
-            // Node keeps every event without an acknowledgement that is not volatile (this server's broadcasts carry no ack).
+            // Node keeps every EVENT without an acknowledgement that is not volatile: a volatile broadcast or one that
+            // waits for acks must not come through here (this server's Broadcast has neither flag yet).
             var offset = (++_lastOffset).ToString(CultureInfo.InvariantCulture);
             var withOffset = new SocketIOBroadcastPacket(Namespace, packet.EventName, [.. packet.Args, offset]);
             _packets.Enqueue(new KeptPacket(_lastOffset, options, withOffset, _time.GetUtcNow()));
