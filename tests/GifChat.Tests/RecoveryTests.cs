@@ -32,7 +32,9 @@ public sealed class RecoveryTests(BrowserFixture browser) : IClassFixture<Browse
         // B needs one event with an offset to resume from: the member list sent when B joined is one.
         await Assertions.Expect(b.Page.Locator("#member-count")).ToHaveTextAsync("2");
 
-        // B enters the tunnel: Chromium offline closes B's connection; the server sees B leave, and so does A.
+        // B enters the tunnel: Chromium offline closes B's WebSocket at once (a long-poll in flight may linger until the
+        // heartbeat gives up, so wait for the upgrade first); the server sees B leave, and so does A.
+        await b.Page.WaitForFunctionAsync("() => socket.io.engine.transport.name === 'websocket'");
         await b.Context.SetOfflineAsync(true);
         await Assertions.Expect(a.Page.Locator("#chat-list .system").Last).ToHaveTextAsync($"{colourB}님이 퇴장하셨습니다.");
         await a.Page.FillAsync("#chat", "터널 지나는 중이야?");
