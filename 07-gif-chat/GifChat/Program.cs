@@ -21,7 +21,9 @@ var database = Path.Combine(builder.Environment.ContentRootPath, settings.Get<Gi
 builder.Services.AddDbContextFactory<ChatDb>(o => o.UseSqlite($"Data Source={database}"));
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<RoomStore>().AddSingleton<GifFiles>().AddSingleton<RoomPresence>();
-builder.Services.AddSocketIO();                             // SocketIOServer in DI: the book's app.set('io', io)
+// SocketIOServer in DI: the book's app.set('io', io). With connection state recovery on, a phone that goes through a
+// tunnel and is back within 2 minutes keeps its socket (same id, same room) and gets the chats it missed.
+builder.Services.AddSocketIO(o => o.ConnectionStateRecovery = new());
 builder.Services.AddSingleton<ChatEvents>().AddSingleton<ChatSockets>();
 
 // express-session: a cookie with a random key, the data on the server (memory, like express-session's default store).

@@ -6,7 +6,12 @@ using Realtime.SocketIO.AdminUI;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Logging.SetMinimumLevel(LogLevel.Warning); // logging must not skew the CPU figures
-var socketIO = builder.Services.AddSocketIO();
+// Optional: connection state recovery (--ConnectionStateRecovery=true), default options (2 min, skip middlewares),
+// to measure what the offsets and the kept packets cost (../README.md, "Connection state recovery").
+var socketIO = builder.Services.AddSocketIO(o =>
+{
+    if (builder.Configuration.GetValue<bool>("ConnectionStateRecovery")) o.ConnectionStateRecovery = new();
+});
 // Optional: join a cluster through Redis (--Redis=127.0.0.1:6379), with the adapter's default options, so that a C#
 // and a Node server (node-server.js with @socket.io/redis-adapter) or two of each can be measured together.
 if (builder.Configuration["Redis"] is { Length: > 0 } redis)

@@ -24,6 +24,7 @@ public partial class SocketIONamespace
         Name = name;
         Parent = parent;
         Adapter = server.Options.AdapterFactory(this);
+        SessionAwareSocketIOAdapter.WarnIfUnsupported(this);
     }
 
     /// <summary>The name, starting with <c>/</c>.</summary>
@@ -224,11 +225,15 @@ public partial class SocketIONamespace
 
     internal async Task AddAsync(SocketIOConnection connection, JsonElement auth)
     {
-        var socket = new SocketIOSocket(this, connection, auth);
+        // Connection state recovery: a client back with a kept session gets its socket back, and skips the middleware
+        // it already passed when SkipMiddlewares (Node's _createSocket / _add).
+        var session = SocketIOSocket.FindSession(this, auth);
+        var socket = new SocketIOSocket(this, connection, auth, session);
+        var skipMiddleware = session is not null && Server.Options.ConnectionStateRecovery is { SkipMiddlewares: true };
         Exception? refusal = null;
         try
         {
-            if (!await RunMiddlewareAsync(socket).ConfigureAwait(false))
+            if (!skipMiddleware && !await RunMiddlewareAsync(socket).ConfigureAwait(false))
                 refusal = new SocketIOConnectException("Connection refused");
         }
         catch (Exception e)

@@ -59,6 +59,17 @@ public class SocketIOServerOptions : EngineIOServerOptions
     /// </summary>
     public JsonSerializerOptions JsonSerializerOptions { get; set; } = SocketIOJson.Options;
 
-    /// <summary>Creates the room adapter of each namespace. Default: <see cref="InMemorySocketIOAdapter"/> (one server).</summary>
-    public Func<SocketIONamespace, ISocketIOAdapter> AdapterFactory { get; set; } = nsp => new InMemorySocketIOAdapter(nsp);
+    /// <summary>
+    /// Connection state recovery (Node's <c>connectionStateRecovery</c>): null (the default) = off. When set, a client
+    /// back within <see cref="SocketIOConnectionStateRecoveryOptions.MaxDisconnectionDuration"/> after a transport loss
+    /// recovers its socket and the events it missed (needs <see cref="SessionAwareSocketIOAdapter"/>, the default adapter then).
+    /// </summary>
+    public SocketIOConnectionStateRecoveryOptions? ConnectionStateRecovery { get; set; }
+
+    /// <summary>
+    /// Creates the room adapter of each namespace. Default: <see cref="InMemorySocketIOAdapter"/> (one server), or
+    /// <see cref="SessionAwareSocketIOAdapter"/> when <see cref="ConnectionStateRecovery"/> is on.
+    /// </summary>
+    public Func<SocketIONamespace, ISocketIOAdapter> AdapterFactory { get; set; } = nsp =>
+        nsp.Server.Options.ConnectionStateRecovery is null ? new InMemorySocketIOAdapter(nsp) : new SessionAwareSocketIOAdapter(nsp);
 }

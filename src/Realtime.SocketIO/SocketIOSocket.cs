@@ -29,12 +29,16 @@ public sealed partial class SocketIOSocket : ISocketIORemoteSocket
     private volatile bool _connected;
     private int _closing;
 
-    internal SocketIOSocket(SocketIONamespace nsp, SocketIOConnection connection, JsonElement auth)
+    internal SocketIOSocket(SocketIONamespace nsp, SocketIOConnection connection, JsonElement auth, SessionAwareSocketIOAdapter.Session? session = null)
     {
         Nsp = nsp;
         Connection = connection;
-        // Never the Engine.IO id: that one is a session secret (socket.ts).
-        Id = NewId();
+        // Never the Engine.IO id: that one is a session secret (socket.ts). A recovered socket takes its ids back.
+        Id = session?.Sid ?? NewId();
+        Pid = session?.Pid ?? (nsp.Server.Options.ConnectionStateRecovery is null ? null : NewId());
+        _data = session?.Data;
+        _restoring = session;
+        Recovered = session is not null;
         Handshake = new SocketIOHandshake(connection.Engine.Handshake, auth, nsp.Server.TimeProvider);
     }
 
@@ -246,6 +250,7 @@ public sealed partial class SocketIOSocket : ISocketIORemoteSocket
             Log.EmitDropped(Server.Logger, ClientLog.Clip(eventName), Id);
             return;
         }
+        if (TryEmitThroughAdapter(eventName, args)) return;
         NotifyOutgoing(eventName, args);
         Connection.Write(SocketIOPacketEncoder.EncodeEvent(Nsp.Name, eventName, args, null, Server.Options.JsonSerializerOptions));
     }
@@ -385,8 +390,8 @@ public sealed partial class SocketIOSocket : ISocketIORemoteSocket
     internal void OnConnect()
     {
         _connected = true;
-        Nsp.Adapter.AddAll(Id, [Id]);
-        Connection.WriteText(SocketIOPacketEncoder.EncodeConnect(Nsp.Name, Id));
+        if (!ResumeSession()) Nsp.Adapter.AddAll(Id, [Id]);
+        Connection.WriteText(SocketIOPacketEncoder.EncodeConnect(Nsp.Name, Id, Pid));
     }
 
     internal void OnPacket(SocketIOPacket packet)
@@ -457,6 +462,7 @@ public sealed partial class SocketIOSocket : ISocketIORemoteSocket
         RaiseReserved("disconnecting", reason, description);
         try
         {
+            PersistSessionIfRecoverable(reason);
             Nsp.Adapter.DelAll(Id);
         }
         finally

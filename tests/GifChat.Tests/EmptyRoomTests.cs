@@ -63,7 +63,8 @@ public sealed class EmptyRoomTests : IAsyncLifetime
         Assert.Equal(1, await _server.QueryAsync(db => db.Rooms.CountAsync()));
         _clock.Advance();
         var removed = await _clients.NextAsync(1, "lobby");
-        Assert.Equal($"lobby <- removeRoom {room}", removed[0].ToString());
+        // Connection state recovery is on (Program.cs): a broadcast's last argument is its offset in /room, here the second.
+        Assert.Equal($"lobby <- removeRoom {room}, \"2\"", removed[0].ToString());
         Assert.Equal(0, await _server.QueryAsync(db => db.Rooms.CountAsync()));
         Assert.Equal(0, await _server.QueryAsync(db => db.Chats.CountAsync()));
         await _server.Log.WaitForText($"방 제거 성공: {room}");

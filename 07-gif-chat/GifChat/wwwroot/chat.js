@@ -31,8 +31,13 @@ function showError(message) {
   errorBox.hidden = !message;
 }
 
-// Join (again after every reconnect: a new connection is a new socket, in no room).
+// Join (again after every reconnect: a new connection is a new socket, in no room). A recovered socket (back from
+// a tunnel within 2 minutes) is still in its room and has just been sent the chats it missed, shown above this line;
+// it joins again all the same, so that the others see it back in the participant list.
 socket.on('connect', () => {
+  if (socket.recovered) {
+    systemLine({ chat: '연결이 복구되었습니다. 끊긴 동안 온 메시지는 위에 있습니다.' });
+  }
   socket.emit('join', roomId, (answer) => {
     if (answer && answer.error) {
       location.href = '/?error=' + encodeURIComponent(answer.error);

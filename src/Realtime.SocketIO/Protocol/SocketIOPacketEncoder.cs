@@ -57,11 +57,15 @@ public static class SocketIOPacketEncoder
     }
 
     /// <summary>The server's CONNECT answer: <c>0[/nsp,]{"sid":"…"}</c>.</summary>
-    public static string EncodeConnect(string nsp, string sid)
+    public static string EncodeConnect(string nsp, string sid) => EncodeConnect(nsp, sid, null);
+
+    /// <summary>A connect answer with the private session id a client sends back to recover: <c>0[/nsp,]{"sid":"…","pid":"…"}</c> (pid left out when null).</summary>
+    public static string EncodeConnect(string nsp, string sid, string? pid)
     {
         using var scope = new WriterScope(collectBinary: false);
         scope.Writer.WriteStartObject();
         scope.Writer.WriteString("sid"u8, sid);
+        if (pid is not null) scope.Writer.WriteString("pid"u8, pid);
         scope.Writer.WriteEndObject();
         return scope.Finish(SocketIOPacketType.Connect, nsp, null).Text;
     }
