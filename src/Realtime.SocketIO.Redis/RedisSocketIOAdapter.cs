@@ -595,34 +595,54 @@ public sealed partial class RedisSocketIOAdapter : InMemorySocketIOAdapter
         var subscriber = redis.GetSubscriber();
         foreach (var queue in _queues) await queue.UnsubscribeAsync().ConfigureAwait(false); // what a failed try left
         _queues.Clear();
-        // The broadcast pattern first: once the request channel counts this server (NUMSUB), it hears broadcasts too.
-        // Each channel's queue hands its messages over one at a time, in the order they were published.
-        var broadcasts = await subscriber.SubscribeAsync(RedisChannel.Pattern(_channel + "*")).ConfigureAwait(false);
-        _queues.Add(broadcasts);
-        broadcasts.OnMessage(m => Guard(m, OnBroadcast));
-        var responses = await subscriber.SubscribeAsync(RedisChannel.Literal(_responseChannel)).ConfigureAwait(false);
-        _queues.Add(responses);
-        responses.OnMessage(m => Guard(m, OnResponse));
-        var specific = await subscriber.SubscribeAsync(RedisChannel.Literal(_specificResponseChannel)).ConfigureAwait(false);
-        _queues.Add(specific);
-        specific.OnMessage(m => Guard(m, OnResponse));
+        // One subscription, one queue, for every channel of this namespace: broadcasts, requests and responses are
+        // handled one at a time in the order Redis delivered them, as Node's adapter does on its one subscriber
+        // connection. (A queue per channel would let `io.socketsJoin("r"); io.to("r").emit(…)` from another server
+        // arrive here as the emit before the join.) Subscribed before the literal request channel below, so once
+        // NUMSUB counts this server it hears everything.
+        var all = await subscriber.SubscribeAsync(RedisChannel.Pattern(GlobEscape(_options.Key) + "*#" + GlobEscape(Namespace.Name) + "#*")).ConfigureAwait(false);
+        _queues.Add(all);
+        all.OnMessage(async m =>
+        {
+            var channel = m.Channel.ToString();
+            if (channel.StartsWith(_channel, StringComparison.Ordinal)) Guard(m, OnBroadcast);
+            else if (channel == _responseChannel || channel == _specificResponseChannel) Guard(m, OnResponse);
+            else if (channel == _requestChannel) await HandleRequestAsync(m).ConfigureAwait(false);
+            // any other channel that matches the pattern (another namespace's name with "#" in it) is not ours
+        });
+        // The request channel by its own name as well: `PUBSUB NUMSUB` counts only literal subscriptions, and the
+        // cluster counts its servers that way (Node's adapter too). Its messages already came through the pattern.
         var requests = await subscriber.SubscribeAsync(RedisChannel.Literal(_requestChannel)).ConfigureAwait(false);
         _queues.Add(requests);
-        requests.OnMessage(async m =>
+        requests.OnMessage(static _ => { });
+    }
+
+    private async Task HandleRequestAsync(ChannelMessage m)
+    {
+        try
         {
-            try
-            {
-                await OnRequestAsync(m).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or KeyNotFoundException)
-            {
-                Log.Malformed(_logger, Namespace.Name, m.Channel.ToString(), e.Message);
-            }
-            catch (Exception e)
-            {
-                Log.MessageFailed(_logger, e, Namespace.Name, m.Channel.ToString());
-            }
-        });
+            await OnRequestAsync(m).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or KeyNotFoundException)
+        {
+            Log.Malformed(_logger, Namespace.Name, m.Channel.ToString(), e.Message);
+        }
+        catch (Exception e)
+        {
+            Log.MessageFailed(_logger, e, Namespace.Name, m.Channel.ToString());
+        }
+    }
+
+    /// <summary>A literal for a Redis glob pattern: <c>*</c>, <c>?</c>, <c>[</c>, <c>]</c> and <c>\</c> escaped.</summary>
+    private static string GlobEscape(string text)
+    {
+        var escaped = new System.Text.StringBuilder(text.Length);
+        foreach (var c in text)
+        {
+            if (c is '*' or '?' or '[' or ']' or '\\') escaped.Append('\\');
+            escaped.Append(c);
+        }
+        return escaped.ToString();
     }
 
     private void Guard(ChannelMessage message, Action<ChannelMessage> handle)

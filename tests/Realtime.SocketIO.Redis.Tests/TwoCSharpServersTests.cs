@@ -91,6 +91,26 @@ public sealed class TwoCSharpServersTests
     }
 
     [Fact]
+    public async Task A_remote_join_then_an_emit_to_that_room_arrive_at_the_other_server_in_that_order()
+    {
+        // io.socketsJoin(room) travels on the request channel, io.to(room).emit(…) on the broadcast channel: the other
+        // server must apply them in the order they were sent, as Node's adapter does on its one subscriber connection.
+        await using var redis = await RedisServer.StartNewAsync();
+        await using var a = await CSharpNode.StartAsync(redis, "A");
+        await using var b = await CSharpNode.StartAsync(redis, "B");
+        await using var onB = await NodePeer.ConnectAsync(b.Address);
+        Assert.Equal(2, await a.IO.ServerCountAsync());
+
+        for (var i = 0; i < 500; i++)
+        {
+            a.IO.SocketsJoin($"room-{i}");
+            a.IO.To($"room-{i}").Emit("hello", i);
+        }
+        await onB.WaitForEvent("hello", 500);
+        Assert.Equal(Enumerable.Range(0, 500), onB.Received("hello").Select(args => args[0].GetInt32()));
+    }
+
+    [Fact]
     public async Task ServerSideEmit_reaches_the_other_servers_handlers_and_an_ack_collects_one_answer_per_server()
     {
         await using var redis = await RedisServer.StartNewAsync();
