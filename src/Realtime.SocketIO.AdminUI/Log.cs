@@ -17,6 +17,10 @@ internal static partial class Log
         Message = "Socket.IO admin sign-in refused from {Address}: invalid credentials")]
     public static partial void SignInRefused(ILogger logger, string address);
 
+    [LoggerMessage(EventId = 405, EventName = "OriginRefused", Level = LogLevel.Information,
+        Message = "Socket.IO admin dashboard (no sign-in) refused a page of origin {Origin}")]
+    public static partial void OriginRefused(ILogger logger, string origin);
+
     [LoggerMessage(EventId = 403, EventName = "Command", Level = LogLevel.Information,
         Message = "Socket.IO admin: {Command} in namespace {Namespace}")]
     public static partial void Command(ILogger logger, string command, string @namespace);

@@ -31,6 +31,14 @@ public sealed class SocketIOAdmin : IAsyncDisposable
     private readonly string[] _features;
     private readonly ITimer _statsTimer;
     private readonly long _startedAt = Stopwatch.GetTimestamp();
+    // bcrypt costs tens of milliseconds of CPU on purpose: at most two checks run at once, and a sign-in that finds
+    // both busy is refused at once rather than queued (a flood of guesses must not take the server's cores).
+    private readonly SemaphoreSlim _bcrypt = new(2, 2);
+    private readonly RefusalLog _refusals;
+    // What is watched, once each (a namespace or session created while the constructor walks the existing ones could
+    // otherwise be seen twice); weak, so a closed session or a removed namespace is not kept alive.
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<object, object> _watched = new();
+    private volatile bool _disposed;
 
     internal SocketIOAdmin(SocketIOServer io, SocketIOAdminOptions options, SocketIOAdminAuth auth, SocketIOAdminMode mode, ILogger logger)
     {
@@ -41,11 +49,14 @@ public sealed class SocketIOAdmin : IAsyncDisposable
         _development = mode == SocketIOAdminMode.Development;
         _events = new AdminEventBuffer(_time);
         _sessions = new AdminSessions(_time, options.SessionDuration);
+        _refusals = new RefusalLog(_time);
         _features = [.. options.ReadOnly ? [] : Commands, "AGGREGATED_EVENTS", .. _development ? new[] { "ALL_EVENTS" } : []];
         ServerId = options.ServerId ?? Environment.MachineName;
 
         _admin = io.Of(options.NamespaceName);
-        if (auth.IsEnabled) _admin.Use(socket => SignInAsync(socket, auth));
+        // Without a sign-in, the only guard left is the Origin: a web page on another site must not drive the
+        // dashboard's namespace from a browser that can reach this server (the dashboard's own page is same-origin).
+        _admin.Use(socket => auth.IsEnabled ? SignInAsync(socket, auth) : CheckOriginAsync(socket));
         _admin.On("connection", OnAdminConnected);
 
         // The figures: every Engine.IO session, its packets and bytes each way, and why it closed.
@@ -77,14 +88,46 @@ public sealed class SocketIOAdmin : IAsyncDisposable
         if (Text(given, "sessionId") is { } sessionId && _sessions.Exists(sessionId)) return;
 
         if (Text(given, "username") == auth.Username && Text(given, "password") is { } password
-            // bcrypt is slow on purpose (tens of milliseconds): keep it off the connection's dispatch
-            && await Task.Run(() => BCrypt.Net.BCrypt.Verify(password, auth.PasswordHash)).ConfigureAwait(false))
+            && await VerifyAsync(password, auth.PasswordHash!).ConfigureAwait(false))
         {
             socket.Data[SessionKey] = _sessions.Create(); // sent once connected: the dashboard reconnects with it
             return;
         }
-        Log.SignInRefused(_logger, socket.Handshake.Address);
+        if (_refusals.Allows()) Log.SignInRefused(_logger, socket.Handshake.Address);
         throw new SocketIOConnectException("invalid credentials"); // the text the dashboard looks for
+    }
+
+    private async Task<bool> VerifyAsync(string password, string hash)
+    {
+        if (password.Length > 256 || !_bcrypt.Wait(0)) return false;
+        try
+        {
+            return await Task.Run(() => BCrypt.Net.BCrypt.Verify(password, hash)).ConfigureAwait(false); // off the dispatch
+        }
+        finally
+        {
+            _bcrypt.Release();
+        }
+    }
+
+    /// <summary>
+    /// Refuses an open dashboard connection from a page of another origin (a browser always sends Origin; a client
+    /// that is not a browser sends none, and is let in, as it could not be kept out by an Origin check anyway).
+    /// </summary>
+    private Task CheckOriginAsync(SocketIOSocket socket)
+    {
+        var origin = socket.Handshake.Headers.Origin.ToString();
+        if (origin.Length == 0 || SameOrigin(origin, socket.Handshake)) return Task.CompletedTask;
+        if (_refusals.Allows()) Log.OriginRefused(_logger, origin.Length <= 100 ? origin : origin[..100] + "…");
+        throw new SocketIOConnectException("this dashboard has no sign-in: it answers pages of its own origin only");
+    }
+
+    private static bool SameOrigin(string origin, SocketIOHandshake handshake)
+    {
+        if (!Uri.TryCreate(origin, UriKind.Absolute, out var from)) return false;
+        var scheme = handshake.Secure ? "https" : "http";
+        var host = handshake.Headers.Host.ToString();
+        return from.Scheme == scheme && string.Equals(from.Authority, host, StringComparison.OrdinalIgnoreCase);
     }
 
     private const string SessionKey = "_admin.session";
@@ -168,8 +211,10 @@ public sealed class SocketIOAdmin : IAsyncDisposable
 
     private void Watch(SocketIONamespace nsp)
     {
+        if (!Once(nsp)) return;
         nsp.On("connection", socket =>
         {
+            if (_disposed) return;
             _admin.Emit("socket_connected", Describe(socket, nsp.Name), Now());
             socket.Conn.Upgraded += engine =>
                 _admin.Emit("socket_updated", new { id = socket.Id, nsp = nsp.Name, transport = engine.Transport });
@@ -184,8 +229,8 @@ public sealed class SocketIOAdmin : IAsyncDisposable
         });
         if (nsp.Adapter is InMemorySocketIOAdapter rooms)
         {
-            rooms.RoomJoined += (room, id) => _admin.Emit("room_joined", nsp.Name, room, id, Now());
-            rooms.RoomLeft += (room, id) => _admin.Emit("room_left", nsp.Name, room, id, Now());
+            rooms.RoomJoined += (room, id) => { if (!_disposed) _admin.Emit("room_joined", nsp.Name, room, id, Now()); };
+            rooms.RoomLeft += (room, id) => { if (!_disposed) _admin.Emit("room_left", nsp.Name, room, id, Now()); };
         }
     }
 
@@ -222,20 +267,28 @@ public sealed class SocketIOAdmin : IAsyncDisposable
 
     // ---------------------------------------------------------------- the figures
 
+    private bool Once(object watched)
+    {
+        lock (_watched) return _watched.TryAdd(watched, watched);
+    }
+
     private void WatchEngine(EngineIOSocket engine)
     {
+        if (_disposed || !Once(engine)) return;
         _events.Add("rawConnection");
         engine.Message += (_, message) =>
         {
+            if (_disposed) return;
             _events.Add("packetsIn");
             _events.Add("bytesIn", count: ByteCount(message));
         };
         engine.MessageQueued += (_, message) =>
         {
+            if (_disposed) return;
             _events.Add("packetsOut");
             _events.Add("bytesOut", count: ByteCount(message));
         };
-        engine.Closed += (_, reason, _) => _events.Add("rawDisconnection", reason);
+        engine.Closed += (_, reason, _) => { if (!_disposed) _events.Add("rawDisconnection", reason); };
     }
 
     private static int ByteCount(EngineMessage message) =>
@@ -264,8 +317,34 @@ public sealed class SocketIOAdmin : IAsyncDisposable
         }
     }
 
-    /// <summary>Stops the figures' timer (the admin namespace stays, as every namespace does).</summary>
-    public ValueTask DisposeAsync() => _statsTimer.DisposeAsync();
+    /// <summary>
+    /// Stops watching: the figures' timer stops, and the server's events are no longer followed (the admin namespace
+    /// stays, as every namespace does; the handlers already attached to open sockets return at once).
+    /// </summary>
+    public ValueTask DisposeAsync()
+    {
+        _disposed = true;
+        _io.Engine.Connection -= WatchEngine;
+        _io.NamespaceCreated -= Watch;
+        return _statsTimer.DisposeAsync();
+    }
+
+    /// <summary>At most 20 refusal lines a minute: a flood of guesses must not become a flood of log.</summary>
+    private sealed class RefusalLog(TimeProvider time)
+    {
+        private long _window;
+        private int _count;
+
+        public bool Allows()
+        {
+            var minute = time.GetUtcNow().ToUnixTimeSeconds() / 60;
+            lock (this)
+            {
+                if (minute != _window) (_window, _count) = (minute, 0);
+                return ++_count <= 20;
+            }
+        }
+    }
 
     /// <summary>Signed-in dashboards' session ids (Node's InMemoryStore), which expire; bounded in number.</summary>
     private sealed class AdminSessions(TimeProvider time, TimeSpan duration)

@@ -139,6 +139,21 @@ public sealed class AdminProtocolTests
     }
 
     [Fact]
+    public async Task Without_a_sign_in_a_page_of_another_origin_cannot_drive_the_dashboard()
+    {
+        // A hostile page opened in a browser that can reach the server would otherwise read every socket's headers
+        // (cookies) and disconnect or emit to them: an open dashboard answers its own origin only.
+        await using var host = await AdminHost.StartAsync(); // Development: no sign-in
+        await using var foreign = await NodeClient.StartAsync(host.Url("/admin"), headers: new { origin = "http://evil.example" });
+        Assert.Equal("this dashboard has no sign-in: it answers pages of its own origin only", foreign.ConnectError);
+        Assert.Contains("[log] Socket.IO admin dashboard (no sign-in) refused a page of origin http://evil.example", host.Log.Lines);
+
+        await using var ownPage = await NodeClient.StartAsync(host.Url("/admin"), headers: new { origin = host.BaseAddress.GetLeftPart(UriPartial.Authority) });
+        Assert.NotNull(ownPage.SocketId);
+        await ownPage.EventAsync("config");
+    }
+
+    [Fact]
     public async Task Outside_Development_it_refuses_to_start_without_a_sign_in()
     {
         var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => AdminHost.StartAsync(environment: "Production"));

@@ -20,10 +20,10 @@ public sealed class NodeClient : IAsyncDisposable
     public Transcript Output => _process.Output;
 
     /// <summary>Starts a client of <paramref name="url"/> (namespace included) and waits until it connected or was refused.</summary>
-    public static async Task<NodeClient> StartAsync(Uri url, object? auth = null, [CallerFilePath] string sourceFile = "")
+    public static async Task<NodeClient> StartAsync(Uri url, object? auth = null, object? headers = null, [CallerFilePath] string sourceFile = "")
     {
-        var args = new List<string> { url.ToString() };
-        if (auth is not null) args.Add(JsonSerializer.Serialize(auth));
+        var args = new List<string> { url.ToString(), JsonSerializer.Serialize(auth ?? new { }) };
+        if (headers is not null) args.Add(JsonSerializer.Serialize(headers));
         var client = new NodeClient(NodeProcess.Start(Path.Combine(Path.GetDirectoryName(sourceFile)!, "node"), "client.mjs", args));
         await client.Output.WaitFor(l => l.StartsWith("{\"connect", StringComparison.Ordinal), timeout: StartTimeout, what: $"a client of {url} to connect");
         return client;
