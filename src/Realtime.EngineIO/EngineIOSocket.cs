@@ -128,7 +128,7 @@ public sealed class EngineIOSocket
             FlushLocked();
         }
         RaisePendingEvents();
-        MessageQueued?.Invoke(this, message);
+        if (MessageQueued is { } queued) RaiseQueued(queued, message);
     }
 
     /// <summary>Queues several messages atomically (no other Send interleaves), e.g. a packet and its attachments.</summary>
@@ -143,7 +143,7 @@ public sealed class EngineIOSocket
         }
         RaisePendingEvents();
         if (MessageQueued is { } queued)
-            foreach (var message in messages) queued(this, message);
+            foreach (var message in messages) RaiseQueued(queued, message);
     }
 
     /// <summary>
@@ -162,9 +162,13 @@ public sealed class EngineIOSocket
         }
         RaisePendingEvents();
         if (MessageQueued is { } queued)
-            foreach (var message in messages) queued(this, message);
+            foreach (var message in messages) RaiseQueued(queued, message);
         return true;
     }
+
+    // A handler that throws is logged and does not reach the sender (a broadcast goes on to its other receivers).
+    private void RaiseQueued(Action<EngineIOSocket, EngineMessage> handlers, EngineMessage message) =>
+        EventRaiser.Raise(handlers, (Socket: this, Message: message), static (handler, s) => handler(s.Socket, s.Message), _logger, LogId, "MessageQueued");
 
     /// <summary>Queues a text message.</summary>
     public void Send(string text) => Send(EngineMessage.FromText(text));

@@ -38,13 +38,16 @@ public sealed partial class SocketIOParentNamespace
     /// <summary>The child <paramref name="name"/>, created if needed, with one more occupant (a CONNECT now joining).</summary>
     internal SocketIONamespace Enter(string name)
     {
+        SocketIONamespace child;
+        bool added;
         lock (_childrenGate)
         {
-            var child = _children.GetOrAdd(name, n => new SocketIONamespace(Server, n, this));
-            Server.AddChild(child);
+            child = _children.GetOrAdd(name, n => new SocketIONamespace(Server, n, this));
+            added = Server.AddChild(child);
             child.EnterOccupant();
-            return child;
         }
+        if (added) Server.RaiseNamespaceCreated(child);
+        return child;
     }
 
     /// <summary>One occupant of <paramref name="child"/> left; the last one removes it from the parent and the server.</summary>

@@ -71,13 +71,31 @@ public sealed partial class SocketIOServer : IAsyncDisposable
 
     private SocketIONamespace AddNamespace(string name, Func<SocketIONamespace> create)
     {
+        SocketIONamespace nsp;
         lock (_namespaces)
         {
             if (_namespaces.TryGetValue(name, out var existing)) return existing;
-            var nsp = create();
+            nsp = create();
             if (!_namespaces.TryAdd(name, nsp)) return _namespaces[name];
-            NamespaceCreated?.Invoke(nsp);
-            return nsp;
+        }
+        RaiseNamespaceCreated(nsp);
+        return nsp;
+    }
+
+    /// <summary>Raises <see cref="NamespaceCreated"/> outside any lock; a handler that throws is logged, not passed on.</summary>
+    internal void RaiseNamespaceCreated(SocketIONamespace nsp)
+    {
+        if (NamespaceCreated is not { } created) return;
+        foreach (var handler in Delegate.EnumerateInvocationList(created))
+        {
+            try
+            {
+                handler(nsp);
+            }
+            catch (Exception e)
+            {
+                Logger.LogError(e, "A NamespaceCreated handler threw for {Namespace}", ClientLog.Clip(nsp.Name));
+            }
         }
     }
 
@@ -120,10 +138,8 @@ public sealed partial class SocketIOServer : IAsyncDisposable
     }
 
     // A child of a dynamic pattern comes and goes with CleanupEmptyChildNamespaces (see SocketIOParentNamespace.Enter).
-    internal void AddChild(SocketIONamespace child)
-    {
-        if (_namespaces.TryAdd(child.Name, child)) NamespaceCreated?.Invoke(child);
-    }
+    /// <summary>Lists a child created by its parent; true if it was not listed yet (the caller then raises NamespaceCreated, outside its lock).</summary>
+    internal bool AddChild(SocketIONamespace child) => _namespaces.TryAdd(child.Name, child);
 
     internal void RemoveChild(SocketIONamespace child) => _namespaces.TryRemove(new KeyValuePair<string, SocketIONamespace>(child.Name, child));
 

@@ -75,14 +75,10 @@ public sealed partial class SocketIOSocket
 
     private async Task AfterPacketMiddlewareAsync(Task chain, SocketIOEventPacket packet, Func<bool> passed)
     {
-        try
-        {
-            await chain.ConfigureAwait(false);
-        }
-        catch
-        {
-            // Observed here; AfterPacketMiddleware reads the failure from the task.
-        }
+        // Always yield to the thread pool: the middleware's task may be completed by a thread that holds another
+        // connection's dispatch (or this one's), and continuing inline there could nest handlers or deadlock.
+        // Failures are observed here; AfterPacketMiddleware reads them from the task.
+        await chain.ConfigureAwait(ConfigureAwaitOptions.ForceYielding | ConfigureAwaitOptions.SuppressThrowing);
         // Back on the connection's dispatch, so that handlers still run one at a time per connection.
         Connection.Engine.RunAsDispatch(static s => s.Socket.AfterPacketMiddleware(s.Chain, s.Packet, s.Passed),
             (Socket: this, Chain: chain, Packet: packet, Passed: passed()));

@@ -52,7 +52,7 @@ public sealed partial class SocketIOSocket
     }
 
     /// <summary>The outgoing listeners, in the order they run (a snapshot).</summary>
-    public IReadOnlyList<Action<string, IReadOnlyList<object?>>> ListenersAnyOutgoing() => _anyOutgoing;
+    public IReadOnlyList<Action<string, IReadOnlyList<object?>>> ListenersAnyOutgoing() => [.. _anyOutgoing];
 
     /// <summary>Tells the outgoing listeners about an event about to be sent (Node's <c>notifyOutgoingListeners</c>).</summary>
     internal void NotifyOutgoing(string eventName, IReadOnlyList<object?> args)
@@ -122,6 +122,7 @@ public sealed partial class SocketIOSocket
         {
             var (socketId, ack) = ((string, Action<string?, SocketIOArgs>))state!;
             if (task.IsCompletedSuccessfully) ack(socketId, task.Result);
+            else _ = task.Exception; // a disconnection: observed, so it is not reported as an unobserved task exception
         }, (Id, ack), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         return true;
     }

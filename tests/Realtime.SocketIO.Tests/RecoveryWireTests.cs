@@ -48,6 +48,35 @@ public sealed class RecoveryWireTests
         }
     }
 
+    [Fact]
+    public async Task A_volatile_broadcast_takes_no_offset_and_is_not_kept_for_a_recovered_socket()
+    {
+        // Node keeps only what it would resend: a volatile event may be dropped anyway, so it gets no offset.
+        var server = new Transcript();
+        await using var host = await TestServer.StartWithDefaultsAsync(io => io.OnConnection(socket =>
+            socket.On<string>("disconnect", reason => server.Add($"disconnect {reason}"))), o => o.ConnectionStateRecovery = new());
+
+        var (first, _) = await WsWire.ConnectAsync(host.BaseAddress);
+        await first.SendAsync("40");
+        var connect = JsonDocument.Parse((await first.ReceiveTextAsync())[2..]).RootElement;
+        var (sid, pid) = (connect.GetProperty("sid").GetString()!, connect.GetProperty("pid").GetString()!);
+        host.IO.Emit("news", "하나");
+        Assert.Equal("""42["news","하나","1"]""", await first.ReceiveTextAsync());
+
+        await first.DisposeAsync();
+        await server.WaitForText("disconnect transport close");
+        host.IO.Volatile.Emit("tick", 1);                            // nobody to send it to, and not kept
+        host.IO.Emit("news", "둘");                                  // offset 2: the volatile one took none
+
+        var (second, _) = await WsWire.ConnectAsync(host.BaseAddress);
+        await using (second)
+        {
+            await second.SendAsync($$"""40{"pid":"{{pid}}","offset":"1"}""");
+            Assert.Equal("""42["news","둘","2"]""", await second.ReceiveTextAsync());
+            Assert.Equal($$"""40{"sid":"{{sid}}","pid":"{{pid}}"}""", await second.ReceiveTextAsync());
+        }
+    }
+
     [Theory]
     [InlineData("""{"pid":12,"offset":"1"}""")]                     // not a string
     [InlineData("""{"pid":"unknown-pid-of-twenty","offset":"1"}""")] // no such session
