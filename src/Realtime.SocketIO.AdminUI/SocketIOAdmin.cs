@@ -278,15 +278,11 @@ public sealed class SocketIOAdmin : IAsyncDisposable
         _events.Add("rawConnection");
         engine.Message += (_, message) =>
         {
-            if (_disposed) return;
-            _events.Add("packetsIn");
-            _events.Add("bytesIn", count: ByteCount(message));
+            if (!_disposed) _events.AddTraffic(outgoing: false, ByteCount(message));
         };
         engine.MessageQueued += (_, message) =>
         {
-            if (_disposed) return;
-            _events.Add("packetsOut");
-            _events.Add("bytesOut", count: ByteCount(message));
+            if (!_disposed) _events.AddTraffic(outgoing: true, ByteCount(message));
         };
         engine.Closed += (_, reason, _) => { if (!_disposed) _events.Add("rawDisconnection", reason); };
     }

@@ -17,6 +17,10 @@ public sealed class AdminDashboardTests(BrowserFixture browser) : IClassFixture<
         await using var server = await GifChatServer.StartAsync();
         await using var a = await browser.NewPersonAsync("A");
         await using var b = await browser.NewPersonAsync("B");
+        // In Development the lobby says the dashboard is open, and links it.
+        await a.Page.GotoAsync(server.Url("/"));
+        await Expect(a.Page.Locator(".admin-hint")).ToContainTextAsync("비밀번호 없이");
+        await Expect(a.Page.Locator(".admin-hint a")).ToHaveAttributeAsync("href", "/admin/");
         await a.Page.GotoAsync(server.Url("/room"));
         await a.Page.FillAsync("input[name=title]", "고양이 짤 공유방");
         await a.Page.FillAsync("input[name=max]", "4");
