@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using System.Text.RegularExpressions;
 using System.Threading.Channels;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Realtime.SocketIO.Tests.Infrastructure;
 using Wait = Realtime.Testing.Wait;
@@ -156,7 +158,8 @@ public sealed class MetricsTests
         using var received = Collect<long>(server, "socketio.server.packets.received");
         using var events = Collect<long>(server, "socketio.server.events.received");
         using var sent = Collect<long>(server, "socketio.server.packets.sent");
-        using var disconnects = Collect<long>(server, "socketio.server.disconnects");
+        // As an app's test would: through the app's IMeterFactory, by meter and instrument name.
+        using var disconnects = new MetricCollector<long>(server.Services.GetRequiredService<IMeterFactory>(), "Realtime.SocketIO", "socketio.server.disconnects");
 
         var (a, _) = await JoinAsync(server);                   // in: CONNECT; out: CONNECT
         var (b, bId) = await JoinAsync(server);                 // in: CONNECT; out: CONNECT
