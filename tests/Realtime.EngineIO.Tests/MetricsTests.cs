@@ -121,12 +121,17 @@ public sealed class MetricsTests
         var garbled = WebSocketAndUpgradeTests.SidOf((await wire.ReceiveAsync(ws)).Text);
         await wire.SendTextAsync(ws, "x");
         await host.Probe.ClosedAsync(garbled);
+        using var big = await wire.ConnectAsync("EIO=4&transport=websocket");
+        var tooBig = WebSocketAndUpgradeTests.SidOf((await wire.ReceiveAsync(big)).Text);
+        await wire.SendTextAsync(big, "4" + new string('a', 200));   // over MaxHttpBufferSize: closed with 1009
+        Assert.Equal(("transport error", "message too big"), await host.Probe.ClosedAsync(tooBig));
 
         Assert.Equal(1, Sum(errors, "error.type", "unknown_transport"));
         Assert.Equal(1, Sum(errors, "error.type", "unknown_sid"));
         Assert.Equal(1, Sum(errors, "error.type", "unsupported_protocol_version"));
-        Assert.Equal(1, Sum(errors, "error.type", "payload_too_large"));
+        Assert.Equal(2, Sum(errors, "error.type", "payload_too_large"));   // the 413 POST and the WebSocket message
         Assert.Equal(1, Sum(errors, "error.type", "parse_error"));
-        Assert.Equal(5, Sum(errors));
+        Assert.Equal(1, Sum(errors, "error.type", "transport_error"));     // the session the big message closed
+        Assert.Equal(7, Sum(errors));
     }
 }

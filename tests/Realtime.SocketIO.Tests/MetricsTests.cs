@@ -196,12 +196,20 @@ public sealed class MetricsTests
     {
         var seen = new Seen();
         await using var server = await StartAsync(seen,
-            io => io.Of("/private").Use(_ => throw new SocketIOConnectException("not authorized")));
+            io =>
+            {
+                io.Of("/private").Use(_ => throw new SocketIOConnectException("not authorized"));
+                io.On("connection", socket => socket.On("boom", (SocketIOArgs _) => throw new InvalidOperationException("a bug")));
+            });
         using var errors = Collect<long>(server, "socketio.server.errors");
 
         var (wire, _) = await WsWire.ConnectAsync(server.BaseAddress);
         await using (wire)
         {
+            await wire.SendAsync("40");
+            Assert.StartsWith("40{", await wire.ReceiveTextAsync());
+            await seen.NextConnectedAsync();
+            await wire.SendAsync("421[\"boom\"]");            // the handler throws: logged and counted, the connection stays
             await wire.SendAsync("40/nope,");
             Assert.Equal("44/nope,{\"message\":\"Invalid namespace\"}", await wire.ReceiveTextAsync());
             await wire.SendAsync("40/private,");
@@ -220,6 +228,7 @@ public sealed class MetricsTests
         Assert.Equal(1, Sum(errors, "error.type", "connection_refused"));
         Assert.Equal(1, Sum(errors, "error.type", "protocol_violation"));
         Assert.Equal(1, Sum(errors, "error.type", "parse_error"));
-        Assert.Equal(4, Sum(errors));
+        Assert.Equal(1, Sum(errors, "error.type", "handler_failed"));
+        Assert.Equal(5, Sum(errors));
     }
 }
