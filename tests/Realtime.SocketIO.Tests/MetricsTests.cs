@@ -143,6 +143,15 @@ public sealed class MetricsTests
             Assert.Contains("operation has timed out", timedOut.Message);
             Assert.Equal(0, Observe(pending)[""]);
             Assert.Equal(1, Sum(timeouts));
+
+            // A broadcast with a timeout waits for an ack from each socket: the same gauge, the same counter.
+            var broadcast = server.IO.Timeout(TimeSpan.FromMilliseconds(300)).EmitWithAckAsync("everyone");
+            Assert.Matches("""^42\d+\["everyone"\]$""", await wire.ReceiveTextAsync());
+            Assert.Equal(1, Observe(pending)[""]);
+            await Wait.For(Task.WhenAny(broadcast), "the broadcast's timeout");
+            await Assert.ThrowsAsync<SocketIOBroadcastTimeoutException>(() => broadcast);
+            Assert.Equal(0, Observe(pending)[""]);
+            Assert.Equal(2, Sum(timeouts));
         }
         finally
         {
