@@ -40,7 +40,7 @@ public sealed class MetricsNodeClientTests
             var lines = await NodeScript.RunAsync("sio-metrics.mjs", [host.BaseAddress.ToString()]);
             var byEvent = lines.ToDictionary(l => l.GetProperty("event").GetString()!);
             Assert.False(byEvent.ContainsKey("error"), string.Join("\n", lines));
-            Assert.Equal("polling", byEvent["connect"].GetProperty("transport").GetString());
+            Assert.Equal("polling", byEvent["open"].GetProperty("transport").GetString());
             Assert.Equal("websocket", byEvent["upgraded"].GetProperty("transport").GetString());
             // What the server's instruments said once the client had upgraded: no polling session, one websocket, one upgrade.
             Assert.Equal("[0,1,1]", byEvent["upgraded"].GetProperty("seen").GetRawText());
