@@ -31,7 +31,8 @@ namespace Microsoft.Extensions.DependencyInjection
             services.TryAddSingleton(sp => new EngineIOServer(
                 sp.GetRequiredService<IOptions<EngineIOServerOptions>>().Value,
                 sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance,
-                sp.GetService<TimeProvider>()));
+                sp.GetService<TimeProvider>(),
+                sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
             services.TryAddEnumerable(ServiceDescriptor.Transient<IStartupFilter, EngineIOStartupFilter>());
             AddSheddingSocketTransport(services);
             return services;
@@ -80,7 +81,8 @@ namespace Microsoft.AspNetCore.Builder
             if (server is null || server.ApplicationServices is not null)
             {
                 var options = new EngineIOServerOptions();
-                server = new EngineIOServer(options, services.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance, services.GetService<TimeProvider>());
+                server = new EngineIOServer(options, services.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance, services.GetService<TimeProvider>(),
+                    services.GetService<System.Diagnostics.Metrics.IMeterFactory>());
             }
             server.ApplicationServices = services;
             server.Options.Path = path.TrimEnd('/');

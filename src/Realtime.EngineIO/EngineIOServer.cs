@@ -1,5 +1,6 @@
 using System.Buffers.Text;
 using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using System.Net.WebSockets;
 using System.Security.Cryptography;
 using System.Text;
@@ -28,13 +29,18 @@ public sealed class EngineIOServer : IAsyncDisposable
     private int _activeTimers;
     private volatile bool _disposed;
 
-    /// <summary>Creates a server; MapEngineIO does this for you.</summary>
-    public EngineIOServer(EngineIOServerOptions options, ILoggerFactory loggerFactory, TimeProvider? timeProvider = null)
+    /// <summary>
+    /// Creates a server; MapEngineIO does this for you. Its <c>Realtime.EngineIO</c> meter comes from
+    /// <paramref name="meterFactory"/> (AddEngineIO passes the app's), else the server owns one.
+    /// </summary>
+    public EngineIOServer(EngineIOServerOptions options, ILoggerFactory loggerFactory, TimeProvider? timeProvider = null,
+        IMeterFactory? meterFactory = null)
     {
         Options = options ?? throw new ArgumentNullException(nameof(options));
         loggerFactory ??= NullLoggerFactory.Instance;
         Logger = loggerFactory.CreateLogger<EngineIOServer>();
         TimeProvider = timeProvider ?? TimeProvider.System;
+        Metrics = new EngineIOMetrics(meterFactory);
         // Used only when the app did not call UseWebSockets (AddEngineIO does): lets HandleRequestAsync accept
         // upgrades on its own. Engine.IO has its own heartbeat, so no WebSocket keep-alive pings.
         _webSockets = new WebSocketMiddleware(HandleCoreAsync,
@@ -47,6 +53,9 @@ public sealed class EngineIOServer : IAsyncDisposable
     internal ILogger Logger { get; }
 
     internal TimeProvider TimeProvider { get; }
+
+    /// <summary>The transport layer's instruments (README, "Metrics").</summary>
+    internal EngineIOMetrics Metrics { get; }
 
     /// <summary>The root services given to sessions (set by MapEngineIO); null uses the opening request's.</summary>
     internal IServiceProvider? ApplicationServices { get; set; }
@@ -254,6 +263,7 @@ public sealed class EngineIOServer : IAsyncDisposable
     private Task RejectAsync(HttpContext context, int code, bool isWebSocket)
     {
         var message = ErrorMessages[code];
+        Metrics.Error(EngineIOMetrics.RequestErrorKinds[code]);
         Log.RequestRejected(Logger, context.Request.Method, context.Request.Path + context.Request.QueryString, code, message);
         var response = context.Response;
         if (isWebSocket)
@@ -310,6 +320,7 @@ public sealed class EngineIOServer : IAsyncDisposable
     public ValueTask DisposeAsync()
     {
         CloseAllSessions();
+        Metrics.Dispose();
         return ValueTask.CompletedTask;
     }
 

@@ -53,6 +53,7 @@ public sealed class EngineIOSocket
     private EngineTimer? _upgradeTimer;
     private EngineTimer? _noopTimer;
     private bool _upgraded;
+    private long _openedAt; // Stopwatch timestamp, for engineio.server.connection.duration
 
     internal EngineIOSocket(EngineIOServer server, string id, EngineHandshake handshake, IServiceProvider services)
     {
@@ -215,6 +216,7 @@ public sealed class EngineIOSocket
             return;
         }
         _transport.Send(_writeBuffer); // the transport copies what it keeps: the buffer is reused
+        _server.Metrics.PacketsSent(_writeBuffer.Count);
         _writeBuffer.Clear();
         _writeBufferBytes = 0;
         if (_closeAfterFlush)
@@ -257,6 +259,8 @@ public sealed class EngineIOSocket
         {
             _transport = transport;
             _state = EngineSocketState.Open;
+            _openedAt = System.Diagnostics.Stopwatch.GetTimestamp();
+            _server.Metrics.Opened(transport.Name);
             var options = _server.Options;
             var upgrades = transport.Name == "polling" && options.AllowUpgrades && options.Transports.Contains("websocket")
                 ? "[\"websocket\"]" : "[]";
@@ -295,6 +299,9 @@ public sealed class EngineIOSocket
         _closeAfterFlush = false;
         _transport.BeginClose(graceful: false);
         _server.RemoveClient(this);
+        _server.Metrics.Closed(_transport.Name, reason, _openedAt);
+        if (reason == "parse error") _server.Metrics.Error(EngineIOMetrics.ParseError);
+        else if (reason == "transport error") _server.Metrics.Error(EngineIOMetrics.TransportError);
         _pendingClosed = (reason, description);
         _hasPendingEvents = true;
     }
@@ -457,6 +464,7 @@ public sealed class EngineIOSocket
         lock (Gate)
         {
             if (_state != EngineSocketState.Open || !ReferenceEquals(transport, _transport)) return;
+            _server.Metrics.PacketReceived();
             // Any packet while waiting for a pong proves the client is alive: extend the timeout once (socket.ts).
             if (_pingTimeoutTimer is not null && !_pingTimeoutRefreshed && packet.Type != EnginePacketType.Pong)
             {
@@ -592,6 +600,7 @@ public sealed class EngineIOSocket
                 _upgraded = true;
                 _transport = probe;
                 upgraded = true;
+                _server.Metrics.Upgraded();
                 FlushLocked();
                 if (_state == EngineSocketState.Closing)
                 {

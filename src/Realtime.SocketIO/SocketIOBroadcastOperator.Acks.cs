@@ -66,6 +66,7 @@ public sealed partial class SocketIOBroadcastOperator
         }
         catch (TimeoutException) when (!answers.Done.IsCompletedSuccessfully)
         {
+            nsp.Server.Metrics.AckTimedOut();
             throw answers.TimedOut(eventName, timeout);
         }
         finally

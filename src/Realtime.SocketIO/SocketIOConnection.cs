@@ -66,6 +66,7 @@ internal sealed class SocketIOConnection
     {
         // Only our own flag is checked here (no lock): Engine.IO drops what is sent once it is closing or closed.
         if (Volatile.Read(ref _closed) != 0) return;
+        _server.Metrics.PacketSent();
         if (messages.Count == 1) Engine.Send(messages[0]);
         else Engine.Send(messages);
     }
@@ -73,7 +74,9 @@ internal sealed class SocketIOConnection
     /// <summary>Sends a packet only if the transport can take it this instant (a volatile emit); else drops it.</summary>
     public void WriteVolatile(IReadOnlyList<EngineMessage> messages)
     {
-        if (Volatile.Read(ref _closed) == 0) Engine.SendVolatile(messages);
+        if (Volatile.Read(ref _closed) != 0) return;
+        _server.Metrics.PacketSent(); // offered: a volatile packet may still be dropped by Engine.IO
+        Engine.SendVolatile(messages);
     }
 
     /// <summary>Queues a freshly encoded packet (one Engine.IO message unless it has attachments).</summary>
@@ -85,7 +88,9 @@ internal sealed class SocketIOConnection
 
     public void WriteText(string text)
     {
-        if (Volatile.Read(ref _closed) == 0) Engine.Send(EngineMessage.FromText(text));
+        if (Volatile.Read(ref _closed) != 0) return;
+        _server.Metrics.PacketSent();
+        Engine.Send(EngineMessage.FromText(text));
     }
 
     private void OnMessage(EngineIOSocket engine, EngineMessage message)
@@ -102,6 +107,7 @@ internal sealed class SocketIOConnection
             {
                 // Checked before the decoder keeps this attachment: what one client parks here stays under the limit.
                 Log.AttachmentsTooLarge(_server.Logger, LogId, _maxAttachmentBytes);
+                _server.Metrics.Error(SocketIOMetrics.AttachmentsTooLarge);
                 _decoder.Reset();
                 Close($"binary attachments over {_maxAttachmentBytes} bytes");
                 return;
@@ -116,11 +122,14 @@ internal sealed class SocketIOConnection
         {
             // Node's client.onerror: the whole connection goes ("forced close" from Engine.IO).
             if (ClientLog.Allows(LogLevel.Debug)) Log.ParseError(_server.Logger, Id, ClientLog.Clip(e.Message));
+            _server.Metrics.Error(SocketIOMetrics.ParseError);
             _decoder.Reset();
             Engine.Close();
             return;
         }
-        if (packet is not null) OnPacket(packet);
+        if (packet is null) return;
+        _server.Metrics.PacketReceived(packet.Type is SocketIOPacketType.Event or SocketIOPacketType.BinaryEvent);
+        OnPacket(packet);
     }
 
     private void StartAttachmentTimer()
@@ -149,6 +158,7 @@ internal sealed class SocketIOConnection
     {
         if (Volatile.Read(ref _waitingPacket) != packet || !IsOpen) return;
         Log.AttachmentsTimeout(_server.Logger, LogId, _server.Options.AttachmentTimeout);
+        _server.Metrics.Error(SocketIOMetrics.AttachmentTimeout);
         Close($"binary attachments not complete within {_server.Options.AttachmentTimeout.TotalSeconds:0.###} s");
     }
 
@@ -171,6 +181,7 @@ internal sealed class SocketIOConnection
             // CONNECT for a namespace already joined (or joining), anything else for one not joined: client.ts closes.
             if (ClientLog.Allows(LogLevel.Debug))
                 Log.ProtocolViolation(_server.Logger, Id, packet.Type.ToString(), ClientLog.Clip(packet.Namespace), known ? "already joined" : "not joined");
+            _server.Metrics.Error(SocketIOMetrics.ProtocolViolation);
             Close();
         }
     }
@@ -181,6 +192,7 @@ internal sealed class SocketIOConnection
         if (nsp is null)
         {
             if (ClientLog.Allows(LogLevel.Debug)) Log.InvalidNamespace(_server.Logger, ClientLog.Clip(name), Id);
+            _server.Metrics.Error(SocketIOMetrics.InvalidNamespace);
             WriteText(SocketIOPacketEncoder.EncodeConnectError(name, "Invalid namespace"));
             return;
         }
@@ -235,6 +247,7 @@ internal sealed class SocketIOConnection
         if (none && IsOpen)
         {
             Log.ConnectTimeout(_server.Logger, Id);
+            _server.Metrics.Error(SocketIOMetrics.ConnectTimeout);
             Close();
         }
     }

@@ -259,6 +259,7 @@ public partial class SocketIONamespace
             {
                 Log.ConnectionRefused(Server.Logger, ClientLog.Clip(Name), connection.LogId, ClientLog.Clip(intended.Message));
             }
+            Server.Metrics.Error(SocketIOMetrics.ConnectionRefused);
             Abandon(connection);
             connection.WriteText(Protocol.SocketIOPacketEncoder.EncodeConnectError(Name, intended?.Message ?? "Server error",
                 intended?.Data, Server.Options.JsonSerializerOptions));

@@ -27,7 +27,10 @@ public sealed partial class SocketIOServer : IAsyncDisposable
         Logger = loggerFactory.CreateLogger<SocketIOServer>();
         TimeProvider = timeProvider ?? TimeProvider.System;
         Services = services;
-        Engine = new EngineIOServer(options, loggerFactory, TimeProvider);
+        // Both meters come from the app's IMeterFactory when there is one (AddSocketIO), so tests read them per server.
+        var meterFactory = services?.GetService(typeof(System.Diagnostics.Metrics.IMeterFactory)) as System.Diagnostics.Metrics.IMeterFactory;
+        Engine = new EngineIOServer(options, loggerFactory, TimeProvider, meterFactory);
+        Metrics = new SocketIOMetrics(this, meterFactory);
         Engine.Connection += engine => _ = new SocketIOConnection(this, engine);
         Sockets = Of("/");
     }
@@ -51,10 +54,17 @@ public sealed partial class SocketIOServer : IAsyncDisposable
 
     internal TimeProvider TimeProvider { get; }
 
+    /// <summary>The Socket.IO instruments (README, "Metrics").</summary>
+    internal SocketIOMetrics Metrics { get; }
+
     /// <summary>How many broadcast packets were encoded (diagnostics: a broadcast encodes once, whatever the audience).</summary>
     internal long PacketsEncoded => Interlocked.Read(ref _packetsEncoded);
 
-    internal void CountEncode() => Interlocked.Increment(ref _packetsEncoded);
+    internal void CountEncode()
+    {
+        Interlocked.Increment(ref _packetsEncoded);
+        Metrics.PacketEncoded();
+    }
 
     // ---- namespaces ----
 
@@ -222,5 +232,9 @@ public sealed partial class SocketIOServer : IAsyncDisposable
     public Task<int> ServerCountAsync(CancellationToken cancellationToken = default) => Sockets.Adapter.ServerCountAsync(cancellationToken);
 
     /// <inheritdoc />
-    public ValueTask DisposeAsync() => Engine.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await Engine.DisposeAsync().ConfigureAwait(false);
+        Metrics.Dispose();
+    }
 }

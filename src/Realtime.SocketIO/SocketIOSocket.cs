@@ -302,7 +302,10 @@ public sealed partial class SocketIOSocket : ISocketIORemoteSocket
             {
                 if (!Acks.TryRemove(id, out var p)) return;
                 if (timer is { IsCancellationRequested: true } && !cancellationToken.IsCancellationRequested)
+                {
+                    Server.Metrics.AckTimedOut();
                     p.TrySetException(new TimeoutException($"\"{eventName}\" was not acknowledged within {timeout.TotalMilliseconds} ms (operation has timed out)."));
+                }
                 else
                     p.TrySetCanceled(cancellationToken);
             });
@@ -481,6 +484,7 @@ public sealed partial class SocketIOSocket : ISocketIORemoteSocket
             }
         }
         if (Connection.ClientLog.Allows(LogLevel.Debug)) Log.SocketDisconnected(Server.Logger, ClientLog.Clip(Nsp.Name), Id, reason);
+        Server.Metrics.Disconnected(reason);
         RaiseReserved("disconnect", reason, description);
     }
 
@@ -535,6 +539,7 @@ public sealed partial class SocketIOSocket : ISocketIORemoteSocket
     // An OnAny handler sees any event name the client chose.
     private void LogHandlerFailed(Exception e, string eventName)
     {
+        Server.Metrics.Error(SocketIOMetrics.HandlerFailed);
         if (Connection.ClientLog.Allows(LogLevel.Error)) Log.HandlerFailed(Server.Logger, e, ClientLog.Clip(eventName), Id, ClientLog.Clip(Nsp.Name));
     }
 

@@ -227,14 +227,15 @@ public class RoomsTests
         var c = await ConnectAsync(server, 3);
         try
         {
-            var before = server.IO.PacketsEncoded;
+            using var encoded = new Microsoft.Extensions.Diagnostics.Metrics.Testing.MetricCollector<long>(
+                server.IO.Metrics.Meter, "socketio.server.packets.encoded");
             server.IO.Emit("news", "shared", new byte[] { 1, 2, 3 });
             foreach (var client in c)
             {
                 Assert.Equal("""451-["news","shared",{"_placeholder":true,"num":0}]""", await client.Wire.ReceiveTextAsync());
                 Assert.Equal([1, 2, 3], await client.Wire.ReceiveBinaryAsync());
             }
-            Assert.Equal(1, server.IO.PacketsEncoded - before);
+            Assert.Equal(1, encoded.GetMeasurementSnapshot().Sum(m => m.Value));
         }
         finally { await DisposeAsync(c); }
     }

@@ -125,6 +125,7 @@ internal sealed class PollingTransport(EngineIOSocket socket, EngineIOServer ser
                 response.Headers.SetCookie = EngineIOServer.FormatCookie(cookie, Socket.Id, context.Request.IsHttps);
             }
             await response.Body.WriteAsync(bytes.AsMemory(0, length), context.RequestAborted).ConfigureAwait(false);
+            Server.Metrics.BytesSent(length);
         }
         catch (Exception e) when (e is IOException or OperationCanceledException or InvalidOperationException)
         {
@@ -204,10 +205,12 @@ internal sealed class PollingTransport(EngineIOSocket socket, EngineIOServer ser
             var limit = Server.Options.MaxHttpBufferSize;
             (buffer, length) = await ReadBodyAsync(context, limit, reading.Token).ConfigureAwait(false);
             lock (Socket.Gate) _postReading = null;
+            Server.Metrics.BytesReceived(length);
             if (length > limit)
             {
                 // Too large: 413 with an empty body; the session stays open (Observed in Node).
                 Log.PayloadTooLarge(Server.Logger, Socket.Id, Name, limit);
+                Server.Metrics.Error(EngineIOMetrics.PayloadTooLarge);
                 context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
                 context.Response.ContentLength = 0;
                 return;

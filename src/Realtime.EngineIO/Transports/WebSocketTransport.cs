@@ -260,6 +260,7 @@ internal sealed class WebSocketTransport(EngineIOSocket socket, EngineIOServer s
                     discarding = true;
                     count = 0;
                     Log.PayloadTooLarge(Server.Logger, Socket.Id, Name, limit);
+                    Server.Metrics.Error(EngineIOMetrics.PayloadTooLarge);
                     lock (Socket.Gate) CloseLocked(WebSocketCloseStatus.MessageTooBig);
                     Socket.OnTransportError(this, "message too big");
                     continue;
@@ -279,6 +280,7 @@ internal sealed class WebSocketTransport(EngineIOSocket socket, EngineIOServer s
                     continue;
                 }
                 smallPieces = 0;
+                Server.Metrics.BytesReceived(count);
 
                 EnginePacket packet = default;
                 string? parseError = null;
@@ -333,9 +335,14 @@ internal sealed class WebSocketTransport(EngineIOSocket socket, EngineIOServer s
     {
         if (packet.Message is { } message)
         {
-            return message.IsBinary
-                ? webSocket.SendAsync(message.Data, WebSocketMessageType.Binary, true, CancellationToken.None)
-                : webSocket.SendAsync(message.GetTextFrame().AsMemory(), WebSocketMessageType.Text, true, CancellationToken.None);
+            if (message.IsBinary)
+            {
+                Server.Metrics.BytesSent(message.Data.Length);
+                return webSocket.SendAsync(message.Data, WebSocketMessageType.Binary, true, CancellationToken.None);
+            }
+            var text = message.GetTextFrame();
+            Server.Metrics.BytesSent(text.Length);
+            return webSocket.SendAsync(text.AsMemory(), WebSocketMessageType.Text, true, CancellationToken.None);
         }
         var frame = packet.Type switch
         {
@@ -343,6 +350,7 @@ internal sealed class WebSocketTransport(EngineIOSocket socket, EngineIOServer s
             EnginePacketType.Noop when packet.Data.Length == 0 => NoopFrame,
             _ => Encoding.UTF8.GetBytes(EnginePayloadCodec.EncodePacket(packet)),
         };
+        Server.Metrics.BytesSent(frame.Length);
         return webSocket.SendAsync(frame.AsMemory(), WebSocketMessageType.Text, true, CancellationToken.None);
     }
 }
