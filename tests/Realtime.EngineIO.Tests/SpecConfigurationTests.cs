@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.WebSockets;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Realtime.EngineIO.Tests;
 
@@ -62,17 +63,28 @@ public sealed class SpecConfigurationTests(ConformanceFixture host) : IClassFixt
     [Fact]
     public async Task Polling_client_receives_pings_and_its_pongs_keep_the_session_alive()
     {
-        using var wire = host.Wire();
+        // The suites' heartbeat (300/200 ms) on a clock the test moves: on real time a busy machine could deliver the
+        // pong after the 200 ms, and the test would measure the machine. Each pong comes 1 ms before the deadline.
+        var clock = new FakeTimeProvider();
+        await using var echo = await EchoHost.StartAsync(o =>
+        {
+            o.PingInterval = TimeSpan.FromMilliseconds(300);
+            o.PingTimeout = TimeSpan.FromMilliseconds(200);
+        }, clock);
+        using var wire = echo.Wire();
         var sid = (await wire.HandshakeAsync()).Sid;
 
         for (var i = 0; i < 3; i++)
         {
+            clock.Advance(TimeSpan.FromMilliseconds(300));                 // the ping is due
             var (status, body) = await wire.PollAsync(sid);
             Assert.Equal((HttpStatusCode.OK, "2"), (status, body));
+            clock.Advance(TimeSpan.FromMilliseconds(199));
             Assert.Equal(HttpStatusCode.OK, (await wire.PostAsync(sid, "3")).StatusCode);
         }
         Assert.Equal(HttpStatusCode.OK, (await wire.PostAsync(sid, "4alive")).StatusCode);
         Assert.Equal("4alive", (await wire.PollUntilAsync(sid, p => p.StartsWith('4'))).Last());
+        Assert.Equal(1, echo.Server.ClientsCount);
     }
 
     [Fact]

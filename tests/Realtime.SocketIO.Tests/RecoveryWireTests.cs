@@ -20,10 +20,7 @@ public sealed class RecoveryWireTests
             socket.On<string>("disconnect", reason => server.Add($"disconnect {reason}"));
         }), o => o.ConnectionStateRecovery = new());
 
-        var (first, _) = await WsWire.ConnectAsync(host.BaseAddress);
-        await first.SendAsync("40");
-        var connect = JsonDocument.Parse((await first.ReceiveTextAsync())[2..]).RootElement;
-        var (sid, pid) = (connect.GetProperty("sid").GetString()!, connect.GetProperty("pid").GetString()!);
+        var (first, sid, pid) = await ConnectWithPidAsync(host);
         host.IO.To("뉴스방").Emit("news", "하나");
         Assert.Equal("""42["news","하나","1"]""", await first.ReceiveTextAsync());
         host.IO.Sockets.Sockets[sid].Emit("private", 1);            // a socket's own emit carries an offset too
@@ -53,13 +50,9 @@ public sealed class RecoveryWireTests
     {
         // Node keeps only what it would resend: a volatile event may be dropped anyway, so it gets no offset.
         var server = new Transcript();
-        await using var host = await TestServer.StartWithDefaultsAsync(io => io.OnConnection(socket =>
-            socket.On<string>("disconnect", reason => server.Add($"disconnect {reason}"))), o => o.ConnectionStateRecovery = new());
+        await using var host = await StartReportingDisconnectsAsync(server);
 
-        var (first, _) = await WsWire.ConnectAsync(host.BaseAddress);
-        await first.SendAsync("40");
-        var connect = JsonDocument.Parse((await first.ReceiveTextAsync())[2..]).RootElement;
-        var (sid, pid) = (connect.GetProperty("sid").GetString()!, connect.GetProperty("pid").GetString()!);
+        var (first, sid, pid) = await ConnectWithPidAsync(host);
         host.IO.Emit("news", "하나");
         Assert.Equal("""42["news","하나","1"]""", await first.ReceiveTextAsync());
 
@@ -86,12 +79,8 @@ public sealed class RecoveryWireTests
     public async Task An_unusable_pid_or_offset_gets_a_new_socket_not_an_error(string auth)
     {
         var server = new Transcript();
-        await using var host = await TestServer.StartWithDefaultsAsync(io => io.OnConnection(socket =>
-            socket.On<string>("disconnect", reason => server.Add($"disconnect {reason}"))), o => o.ConnectionStateRecovery = new());
-        var (first, _) = await WsWire.ConnectAsync(host.BaseAddress);
-        await first.SendAsync("40");
-        var connect = JsonDocument.Parse((await first.ReceiveTextAsync())[2..]).RootElement;
-        var (sid, pid) = (connect.GetProperty("sid").GetString()!, connect.GetProperty("pid").GetString()!);
+        await using var host = await StartReportingDisconnectsAsync(server);
+        var (first, sid, pid) = await ConnectWithPidAsync(host);
         host.IO.Emit("news", 1);
         Assert.Equal("""42["news",1,"1"]""", await first.ReceiveTextAsync());
         await first.DisposeAsync();
@@ -106,5 +95,19 @@ public sealed class RecoveryWireTests
             Assert.NotEqual(pid, answer.GetProperty("pid").GetString());
             Assert.False(host.IO.Sockets.Sockets[answer.GetProperty("sid").GetString()!].Recovered);
         }
+    }
+
+    /// <summary>A server with recovery on whose sockets write "disconnect {reason}" to <paramref name="server"/>.</summary>
+    private static Task<TestServer> StartReportingDisconnectsAsync(Transcript server) =>
+        TestServer.StartWithDefaultsAsync(io => io.OnConnection(socket =>
+            socket.On<string>("disconnect", reason => server.Add($"disconnect {reason}"))), o => o.ConnectionStateRecovery = new());
+
+    /// <summary>A raw-wire client of "/", and the sid and pid of its CONNECT answer.</summary>
+    private static async Task<(WsWire Wire, string Sid, string Pid)> ConnectWithPidAsync(TestServer host)
+    {
+        var (wire, _) = await WsWire.ConnectAsync(host.BaseAddress);
+        await wire.SendAsync("40");
+        var connect = JsonDocument.Parse((await wire.ReceiveTextAsync())[2..]).RootElement;
+        return (wire, connect.GetProperty("sid").GetString()!, connect.GetProperty("pid").GetString()!);
     }
 }
