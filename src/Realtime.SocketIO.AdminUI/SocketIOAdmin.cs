@@ -39,6 +39,11 @@ public sealed class SocketIOAdmin : IAsyncDisposable
     // otherwise be seen twice); weak, so a closed session or a removed namespace is not kept alive.
     private readonly System.Runtime.CompilerServices.ConditionalWeakTable<object, object> _watched = new();
     private volatile bool _disposed;
+    // Dashboards connected now. With none, nothing is counted or copied: the figures and the live view go to the
+    // dashboards only, and a server nobody watches pays next to nothing on its hot path (bench/README.md).
+    private int _dashboards;
+
+    private bool Watching => !_disposed && Volatile.Read(ref _dashboards) > 0;
 
     internal SocketIOAdmin(SocketIOServer io, SocketIOAdminOptions options, SocketIOAdminAuth auth, SocketIOAdminMode mode, ILogger logger)
     {
@@ -141,6 +146,8 @@ public sealed class SocketIOAdmin : IAsyncDisposable
 
     private async Task OnAdminConnected(SocketIOSocket dashboard)
     {
+        Interlocked.Increment(ref _dashboards);
+        dashboard.On("disconnect", () => Interlocked.Decrement(ref _dashboards));
         if (dashboard.Data.TryRemove(SessionKey, out var session)) dashboard.Emit("session", session);
         if (!_options.ReadOnly) ObeyCommands(dashboard);
         dashboard.Emit("config", new { supportedFeatures = _features });
@@ -215,22 +222,31 @@ public sealed class SocketIOAdmin : IAsyncDisposable
         nsp.On("connection", socket =>
         {
             if (_disposed) return;
-            _admin.Emit("socket_connected", Describe(socket, nsp.Name), Now());
+            if (Watching) _admin.Emit("socket_connected", Describe(socket, nsp.Name), Now());
             socket.Conn.Upgraded += engine =>
-                _admin.Emit("socket_updated", new { id = socket.Id, nsp = nsp.Name, transport = engine.Transport });
+            {
+                if (Watching) _admin.Emit("socket_updated", new { id = socket.Id, nsp = nsp.Name, transport = engine.Transport });
+            };
             if (nsp != _admin)
             {
                 socket.OnAny((eventName, args) =>
-                    _admin.Emit("event_received", nsp.Name, socket.Id, (object?[])[eventName, .. args.Select(a => (object?)a)], Now()));
+                {
+                    if (Watching) _admin.Emit("event_received", nsp.Name, socket.Id, (object?[])[eventName, .. args.Select(a => (object?)a)], Now());
+                });
                 socket.OnAnyOutgoing((eventName, args) =>
-                    _admin.Emit("event_sent", nsp.Name, socket.Id, (object?[])[eventName, .. args], Now()));
+                {
+                    if (Watching) _admin.Emit("event_sent", nsp.Name, socket.Id, (object?[])[eventName, .. args], Now());
+                });
             }
-            socket.On("disconnect", (string reason) => _admin.Emit("socket_disconnected", nsp.Name, socket.Id, reason, Now()));
+            socket.On("disconnect", (string reason) =>
+            {
+                if (Watching) _admin.Emit("socket_disconnected", nsp.Name, socket.Id, reason, Now());
+            });
         });
         if (nsp.Adapter is InMemorySocketIOAdapter rooms)
         {
-            rooms.RoomJoined += (room, id) => { if (!_disposed) _admin.Emit("room_joined", nsp.Name, room, id, Now()); };
-            rooms.RoomLeft += (room, id) => { if (!_disposed) _admin.Emit("room_left", nsp.Name, room, id, Now()); };
+            rooms.RoomJoined += (room, id) => { if (Watching) _admin.Emit("room_joined", nsp.Name, room, id, Now()); };
+            rooms.RoomLeft += (room, id) => { if (Watching) _admin.Emit("room_left", nsp.Name, room, id, Now()); };
         }
     }
 
@@ -278,11 +294,11 @@ public sealed class SocketIOAdmin : IAsyncDisposable
         _events.Add("rawConnection");
         engine.Message += (_, message) =>
         {
-            if (!_disposed) _events.AddTraffic(outgoing: false, ByteCount(message));
+            if (Watching) _events.AddTraffic(outgoing: false, ByteCount(message));
         };
         engine.MessageQueued += (_, message) =>
         {
-            if (!_disposed) _events.AddTraffic(outgoing: true, ByteCount(message));
+            if (Watching) _events.AddTraffic(outgoing: true, ByteCount(message));
         };
         engine.Closed += (_, reason, _) => { if (!_disposed) _events.Add("rawDisconnection", reason); };
     }
