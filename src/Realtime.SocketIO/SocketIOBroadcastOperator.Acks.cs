@@ -57,14 +57,18 @@ public sealed partial class SocketIOBroadcastOperator
         var nsp = _adapter.Namespace;
         var packet = new SocketIOBroadcastPacket(nsp, eventName, args, nsp.NextAckId());
         var answers = new Answers();
+        // The timeout runs from the emit, as Node's timer does: asking the cluster how many servers it has is part of it.
+        using var deadline = new CancellationTokenSource(timeout, nsp.Server.TimeProvider);
+        using var waiting = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, cancellationToken);
         try
         {
             _adapter.BroadcastWithAck(packet, Options, answers.SentTo, answers.Add);
             // Each server of a cluster reports the sockets it reached; with Local only this one does.
-            answers.ExpectServers(_flags.Local ? 1 : await _adapter.ServerCountAsync(cancellationToken).ConfigureAwait(false));
-            return await answers.Done.WaitAsync(timeout, nsp.Server.TimeProvider, cancellationToken).ConfigureAwait(false);
+            answers.ExpectServers(_flags.Local ? 1 : await _adapter.ServerCountAsync(waiting.Token).ConfigureAwait(false));
+            return await answers.Done.WaitAsync(waiting.Token).ConfigureAwait(false);
         }
-        catch (TimeoutException) when (!answers.Done.IsCompletedSuccessfully)
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested
+                                                 && !answers.Done.IsCompletedSuccessfully)
         {
             nsp.Server.Metrics.AckTimedOut();
             throw answers.TimedOut(eventName, timeout);
