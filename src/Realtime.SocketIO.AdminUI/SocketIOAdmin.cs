@@ -146,8 +146,15 @@ public sealed class SocketIOAdmin : IAsyncDisposable
 
     private async Task OnAdminConnected(SocketIOSocket dashboard)
     {
+        // Counted while connected, uncounted once: by its disconnect, or here if it left before this handler ran.
         Interlocked.Increment(ref _dashboards);
-        dashboard.On("disconnect", () => Interlocked.Decrement(ref _dashboards));
+        var counted = 1;
+        void Uncount()
+        {
+            if (Interlocked.Exchange(ref counted, 0) == 1) Interlocked.Decrement(ref _dashboards);
+        }
+        dashboard.On("disconnect", Uncount);
+        if (!dashboard.Connected) Uncount();
         if (dashboard.Data.TryRemove(SessionKey, out var session)) dashboard.Emit("session", session);
         if (!_options.ReadOnly) ObeyCommands(dashboard);
         dashboard.Emit("config", new { supportedFeatures = _features });
