@@ -27,6 +27,7 @@ public sealed partial class SocketIOSocket : ISocketIORemoteSocket
     private ConcurrentDictionary<long, TaskCompletionSource<SocketIOArgs>>? _acks;
     private ConcurrentDictionary<string, object?>? _data;
     private volatile bool _connected;
+    private CancellationTokenSource? _aborted;
     private int _closing;
 
     internal SocketIOSocket(SocketIONamespace nsp, SocketIOConnection connection, JsonElement auth, SessionAwareSocketIOAdapter.Session? session = null)
@@ -66,6 +67,30 @@ public sealed partial class SocketIOSocket : ISocketIORemoteSocket
 
     /// <summary>True from the connection until the disconnection.</summary>
     public bool Connected => _connected;
+
+    /// <summary>
+    /// Fires when this socket disconnects, whatever the reason (SignalR's <c>ConnectionAborted</c>): pass it to the work a
+    /// handler starts for this client, so that work stops when nobody is left to answer.
+    /// </summary>
+    /// <example><code>
+    /// socket.On("search", async (string text) =&gt; await db.SearchAsync(text, socket.ConnectionAborted));
+    /// </code></example>
+    public CancellationToken ConnectionAborted
+    {
+        get
+        {
+            if (System.Threading.Volatile.Read(ref _aborted) is { } made) return made.Token;
+            var source = new CancellationTokenSource();
+            if (Interlocked.CompareExchange(ref _aborted, source, null) is { } other)
+            {
+                source.Dispose();
+                return other.Token;
+            }
+            // Made after the disconnection: cancel it now (OnClose may have looked before it existed).
+            if (!_connected) CancelAborted();
+            return source.Token;
+        }
+    }
 
     /// <summary>The rooms this socket is in: its own id first, then the rooms in the order joined (a snapshot).</summary>
     public IReadOnlySet<string> Rooms => Nsp.Adapter.SocketRooms(Id) ?? new HashSet<string>();
@@ -485,7 +510,21 @@ public sealed partial class SocketIOSocket : ISocketIORemoteSocket
         }
         if (Connection.ClientLog.Allows(LogLevel.Debug)) Log.SocketDisconnected(Server.Logger, ClientLog.Clip(Nsp.Name), Id, reason);
         Server.Metrics.Disconnected(reason);
+        CancelAborted();
         RaiseReserved("disconnect", reason, description);
+    }
+
+    private void CancelAborted()
+    {
+        if (System.Threading.Volatile.Read(ref _aborted) is not { } source) return;
+        try
+        {
+            source.Cancel();
+        }
+        catch (AggregateException e)
+        {
+            LogHandlerFailed(e, "ConnectionAborted");   // a callback registered on the token threw
+        }
     }
 
     private void RaiseReserved(string eventName, string reason, string? description)

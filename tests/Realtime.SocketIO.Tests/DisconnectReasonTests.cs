@@ -124,4 +124,44 @@ public class DisconnectReasonTests
         var frames = await wire.WaitClosedAsync();
         Assert.Equal(["41", "41/custom,"], frames.Select(f => f.Text!).Order());
     }
+
+    [Fact]
+    public async Task ConnectionAborted_stops_the_work_a_handler_started_when_its_client_goes()
+    {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var stopped = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var (server, _, disconnected) = await StartAsync(socket => socket.On("search", async () =>
+        {
+            try
+            {
+                started.SetResult();
+                await Task.Delay(Timeout.Infinite, socket.ConnectionAborted);   // a query that would never end
+            }
+            catch (OperationCanceledException)
+            {
+                stopped.SetResult($"stopped connected={socket.Connected}");
+            }
+        }));
+        await using var _ = server;
+        var (wire, _) = await WsWire.ConnectMainAsync(server.BaseAddress);
+        await wire.SendAsync("""42["search"]""");
+        await Wait.For(started.Task, "the handler started");
+        await wire.DisposeAsync();
+        Assert.StartsWith("transport close", await Wait.For(disconnected, "disconnect"));
+        Assert.Equal("stopped connected=False", await Wait.For(stopped.Task, "the handler's work stopped"));
+    }
+
+    [Fact]
+    public async Task ConnectionAborted_read_after_the_disconnection_is_already_cancelled()
+    {
+        var socketTask = new TaskCompletionSource<SocketIOSocket>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var (server, _, disconnected) = await StartAsync(socketTask.SetResult);
+        await using var _ = server;
+        var (wire, _) = await WsWire.ConnectMainAsync(server.BaseAddress);
+        await using var __ = wire;
+        var socket = await Wait.For(socketTask.Task, "connection");
+        await wire.SendAsync("41");
+        await Wait.For(disconnected, "disconnect");
+        Assert.True(socket.ConnectionAborted.IsCancellationRequested);
+    }
 }
