@@ -175,10 +175,19 @@ public partial class SocketIONamespace
     /// Sends an event to the other servers and returns one answer from each (Node's <c>serverSideEmitWithAck</c>).
     /// Throws <see cref="SocketIOClusterTimeoutException"/> when some did not answer within the adapter's timeout.
     /// </summary>
-    public Task<IReadOnlyList<JsonElement>> ServerSideEmitWithAckAsync(string eventName, params object?[]? args)
+    public Task<IReadOnlyList<JsonElement>> ServerSideEmitWithAckAsync(string eventName, params object?[]? args) =>
+        ServerSideEmitWithAckAsync(eventName, args ?? [null], CancellationToken.None);
+
+    /// <summary>
+    /// As <see cref="ServerSideEmitWithAckAsync(string, object?[])"/>, with a token that stops the wait: the arguments
+    /// as one array, then the token (a <see cref="CancellationToken"/> among the arguments is refused).
+    /// </summary>
+    public Task<IReadOnlyList<JsonElement>> ServerSideEmitWithAckAsync(string eventName, object?[] args, CancellationToken cancellationToken = default)
     {
         CheckServerSideEvent(eventName);
-        return Adapter.ServerSideEmitWithAckAsync(eventName, args ?? [null]);
+        ArgumentNullException.ThrowIfNull(args);
+        SocketIOSocket.CheckNoToken(args, nameof(ServerSideEmitWithAckAsync));
+        return Adapter.ServerSideEmitWithAckAsync(eventName, args, cancellationToken);
     }
 
     /// <summary>

@@ -222,8 +222,12 @@ public sealed partial class SocketIOServer : IAsyncDisposable
     /// <summary>Sends an event to the other servers of the cluster (see <see cref="SocketIONamespace.ServerSideEmit"/>).</summary>
     public void ServerSideEmit(string eventName, params object?[]? args) => Sockets.ServerSideEmit(eventName, args);
 
-    /// <summary>Sends an event to the other servers and returns their answers (see <see cref="SocketIONamespace.ServerSideEmitWithAckAsync"/>).</summary>
+    /// <summary>Sends an event to the other servers and returns their answers (see <see cref="SocketIONamespace.ServerSideEmitWithAckAsync(string, object?[])"/>).</summary>
     public Task<IReadOnlyList<JsonElement>> ServerSideEmitWithAckAsync(string eventName, params object?[]? args) => Sockets.ServerSideEmitWithAckAsync(eventName, args);
+
+    /// <summary>As <see cref="ServerSideEmitWithAckAsync(string, object?[])"/>, with a token that stops the wait: the arguments as one array, then the token.</summary>
+    public Task<IReadOnlyList<JsonElement>> ServerSideEmitWithAckAsync(string eventName, object?[] args, CancellationToken cancellationToken = default) =>
+        Sockets.ServerSideEmitWithAckAsync(eventName, args, cancellationToken);
 
     /// <summary>Handles an event another server sent (see <see cref="SocketIONamespace.OnServerSideEmit"/>).</summary>
     public SocketIOServer OnServerSideEmit(string eventName, Action<SocketIOArgs> handler) { Sockets.OnServerSideEmit(eventName, handler); return this; }

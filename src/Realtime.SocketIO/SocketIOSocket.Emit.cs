@@ -65,27 +65,57 @@ public sealed partial class SocketIOSocket
 
     /// <summary>
     /// Sends an event that asks for an acknowledgement and waits for it: <c>var answer = await socket.EmitWithAckAsync("question", "q?")</c>.
-    /// A <see cref="CancellationToken"/> given as the last argument cancels the wait instead of being sent.
+    /// Waits as long as it takes; <see cref="Timeout(TimeSpan)"/> bounds the wait, and the overload with a
+    /// <see cref="CancellationToken"/> lets the caller stop it.
     /// Fails with <see cref="SocketIODisconnectedException"/> if the socket disconnects first.
     /// </summary>
-    public Task<SocketIOArgs> EmitWithAckAsync(string eventName, params object?[]? args) => EmitWithAckCore(eventName, args ?? [null], System.Threading.Timeout.InfiniteTimeSpan);
+    public Task<SocketIOArgs> EmitWithAckAsync(string eventName, params object?[]? args) =>
+        EmitWithAckCore(eventName, args ?? [null], System.Threading.Timeout.InfiniteTimeSpan, CancellationToken.None);
+
+    /// <summary>
+    /// As <see cref="EmitWithAckAsync(string, object?[])"/>, with a token that stops the wait (the task is then
+    /// cancelled; a late answer is ignored). The arguments come as one array, so the token cannot be taken for one of
+    /// them: <c>socket.EmitWithAckAsync("search", [query, page], socket.ConnectionAborted)</c>, or <c>[]</c> for none.
+    /// A <see cref="CancellationToken"/> inside <paramref name="args"/> is refused (<see cref="ArgumentException"/>):
+    /// it is never data.
+    /// </summary>
+    public Task<SocketIOArgs> EmitWithAckAsync(string eventName, object?[] args, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        return EmitWithAckCore(eventName, args, System.Threading.Timeout.InfiniteTimeSpan, cancellationToken);
+    }
 
     /// <summary>As <see cref="EmitWithAckAsync(string, object?[])"/>, reading the first argument of the answer as <typeparamref name="T"/>.</summary>
     public async Task<T?> EmitWithAckAsync<T>(string eventName, params object?[]? args) =>
-        (await EmitWithAckCore(eventName, args ?? [null], System.Threading.Timeout.InfiniteTimeSpan).ConfigureAwait(false)).Get<T>(0);
+        (await EmitWithAckCore(eventName, args ?? [null], System.Threading.Timeout.InfiniteTimeSpan, CancellationToken.None).ConfigureAwait(false)).Get<T>(0);
+
+    /// <summary>As <see cref="EmitWithAckAsync(string, object?[], CancellationToken)"/>, reading the first argument of the answer as <typeparamref name="T"/>.</summary>
+    public async Task<T?> EmitWithAckAsync<T>(string eventName, object?[] args, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        return (await EmitWithAckCore(eventName, args, System.Threading.Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false)).Get<T>(0);
+    }
 
     /// <summary>Waits at most <paramref name="timeout"/> for acknowledgements (Node's <c>socket.timeout(ms).emitWithAck(...)</c>); then <see cref="TimeoutException"/>.</summary>
     public SocketIOTimeoutEmitter Timeout(TimeSpan timeout) => new(this, timeout);
 
-    internal Task<SocketIOArgs> EmitWithAckCore(string eventName, object?[] args, TimeSpan timeout)
+    /// <summary>
+    /// Refuses a <see cref="CancellationToken"/> among an event's arguments: it is never data, and JSON would make a
+    /// meaningless object of it. It belongs in the <c>cancellationToken</c> parameter of the overload that takes one.
+    /// </summary>
+    internal static void CheckNoToken(object?[] args, string method)
+    {
+        foreach (var arg in args)
+        {
+            if (arg is CancellationToken)
+                throw new ArgumentException($"A CancellationToken is not an event argument: give the arguments as an array, then the token: {method}(\"event\", [arg1, arg2], cancellationToken).", nameof(args));
+        }
+    }
+
+    internal Task<SocketIOArgs> EmitWithAckCore(string eventName, object?[] args, TimeSpan timeout, CancellationToken cancellationToken)
     {
         CheckEventName(eventName);
-        var cancellationToken = CancellationToken.None;
-        if (args.Length > 0 && args[^1] is CancellationToken token)
-        {
-            cancellationToken = token;
-            args = args[..^1];
-        }
+        CheckNoToken(args, nameof(EmitWithAckAsync));
         if (!_connected) return Task.FromException<SocketIOArgs>(new SocketIODisconnectedException($"Socket {Id} is disconnected; \"{eventName}\" was not sent."));
 
         var id = Nsp.NextAckId();
