@@ -17,6 +17,9 @@ public sealed partial class SocketIOBroadcastOperator
     /// How long <see cref="EmitWithAckAsync(string, object?[])"/> waits for the answers (Node's <c>io.timeout(ms)</c>).
     /// Must be positive and finite: a broadcast cannot wait forever for clients that may never answer.
     /// </summary>
+    /// <example><code>
+    /// var votes = await io.To("lunch").Timeout(TimeSpan.FromSeconds(5)).EmitWithAckAsync&lt;string&gt;("vote?", "점심 메뉴?");
+    /// </code></example>
     public SocketIOBroadcastOperator Timeout(TimeSpan timeout)
     {
         if (timeout <= TimeSpan.Zero || timeout.TotalMilliseconds > int.MaxValue)
@@ -47,10 +50,24 @@ public sealed partial class SocketIOBroadcastOperator
     }
 
     /// <summary>As <see cref="EmitWithAckAsync(string, object?[])"/>, reading each client's first answer argument as <typeparamref name="T"/>.</summary>
+    /// <example><code>
+    /// try
+    /// {
+    ///     string?[] votes = await io.To("lunch").Timeout(TimeSpan.FromSeconds(5)).EmitWithAckAsync&lt;string&gt;("vote?", "점심 메뉴?");
+    /// }
+    /// catch (SocketIOBroadcastTimeoutException e)
+    /// {
+    ///     logger.LogInformation("{Answered} answered, {Missing} did not", e.Responses.Count, e.Missing.Count);
+    /// }
+    /// </code></example>
     public Task<T?[]> EmitWithAckAsync<T>(string eventName, params object?[]? args) =>
         EmitWithAckAsync<T>(eventName, args ?? [null], CancellationToken.None);
 
     /// <summary>As <see cref="EmitWithAckAsync(string, object?[], CancellationToken)"/>, reading each client's first answer argument as <typeparamref name="T"/>.</summary>
+    /// <example><code>
+    /// // The arguments as one array, then the token: stop waiting when the application shuts down.
+    /// var votes = await io.Timeout(TimeSpan.FromSeconds(30)).EmitWithAckAsync&lt;string&gt;("vote?", ["점심 메뉴?"], app.Lifetime.ApplicationStopping);
+    /// </code></example>
     public async Task<T?[]> EmitWithAckAsync<T>(string eventName, object?[] args, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(args);

@@ -28,6 +28,10 @@ public sealed partial class SocketIOSocket
     /// Any <c>byte[]</c> / <c>ReadOnlyMemory&lt;byte&gt;</c> in the arguments (at any depth) travels as a binary attachment.
     /// Dropped once the socket is disconnected.
     /// </summary>
+    /// <example><code>
+    /// socket.Emit("news", "Hello Socket.IO");
+    /// socket.Emit("chat", new { user = "민수", chat = "안녕하세요" });   // JSON: {"user":"민수","chat":"안녕하세요"}
+    /// </code></example>
     public void Emit(string eventName, params object?[]? args) => EmitCore(eventName, args ?? [null]);
 
     /// <summary>Sends one argument (kept whole even when it is an array).</summary>
@@ -86,10 +90,22 @@ public sealed partial class SocketIOSocket
     }
 
     /// <summary>As <see cref="EmitWithAckAsync(string, object?[])"/>, reading the first argument of the answer as <typeparamref name="T"/>.</summary>
+    /// <example><code>
+    /// socket.On("interview", async () =&gt;
+    /// {
+    ///     // The client answers through its callback: socket.on("whoAreYou", (cb) =&gt; cb("민수"))
+    ///     var answer = await socket.EmitWithAckAsync&lt;string&gt;("whoAreYou");
+    ///     logger.LogInformation("클라이언트의 대답: {Answer}", answer);
+    /// });
+    /// </code></example>
     public async Task<T?> EmitWithAckAsync<T>(string eventName, params object?[]? args) =>
         (await EmitWithAckCore(eventName, args ?? [null], System.Threading.Timeout.InfiniteTimeSpan, CancellationToken.None).ConfigureAwait(false)).Get<T>(0);
 
     /// <summary>As <see cref="EmitWithAckAsync(string, object?[], CancellationToken)"/>, reading the first argument of the answer as <typeparamref name="T"/>.</summary>
+    /// <example><code>
+    /// // The arguments as one array, then the token: stop waiting when this client leaves.
+    /// var confirmed = await socket.EmitWithAckAsync&lt;bool&gt;("confirm", [orderId, "주문을 확정할까요?"], socket.ConnectionAborted);
+    /// </code></example>
     public async Task<T?> EmitWithAckAsync<T>(string eventName, object?[] args, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(args);
@@ -97,6 +113,16 @@ public sealed partial class SocketIOSocket
     }
 
     /// <summary>Waits at most <paramref name="timeout"/> for acknowledgements (Node's <c>socket.timeout(ms).emitWithAck(...)</c>); then <see cref="TimeoutException"/>.</summary>
+    /// <example><code>
+    /// try
+    /// {
+    ///     var answer = await socket.Timeout(TimeSpan.FromSeconds(5)).EmitWithAckAsync&lt;string&gt;("whoAreYou");
+    /// }
+    /// catch (TimeoutException)
+    /// {
+    ///     logger.LogInformation("No answer within 5 s");
+    /// }
+    /// </code></example>
     public SocketIOTimeoutEmitter Timeout(TimeSpan timeout) => new(this, timeout);
 
     /// <summary>

@@ -33,6 +33,10 @@ public sealed partial class SocketIOSocket
     }
 
     /// <summary>Handles <paramref name="eventName"/>; the first argument is read as <typeparamref name="T"/>: <c>socket.On("reply", (string data) =&gt; ...)</c>.</summary>
+    /// <example><code>
+    /// socket.On("reply", (string data) =&gt; logger.LogInformation("{Data}", data));   // 클라이언트로부터 메시지 수신 시
+    /// socket.On("disconnect", (string reason) =&gt; interval.Dispose());              // 연결 종료 시: clearInterval
+    /// </code></example>
     public SocketIOSocket On<T>(string eventName, Action<T> handler)
     {
         ArgumentNullException.ThrowIfNull(handler);
@@ -68,6 +72,11 @@ public sealed partial class SocketIOSocket
     /// <c>socket.On("double", (int n) =&gt; n * 2)</c>, <c>socket.On("save", async (Post p) =&gt; await db.SaveAsync(p))</c>.
     /// A handler returning a plain <see cref="Task"/> is awaited and answers nothing.
     /// </summary>
+    /// <example><code>
+    /// // The client asks with a callback: socket.emit("question", "잘 들리나요?", answer =&gt; ...)
+    /// socket.On("question", (string question) =&gt; $"서버의 답: \"{question}\" 잘 받았습니다.");
+    /// socket.On("save", async (Post post) =&gt; await posts.SaveAsync(post, socket.ConnectionAborted));
+    /// </code></example>
     public SocketIOSocket On<T, TResult>(string eventName, Func<T, TResult> handler)
     {
         ArgumentNullException.ThrowIfNull(handler);
@@ -89,6 +98,14 @@ public sealed partial class SocketIOSocket
     }
 
     /// <summary>Handles <paramref name="eventName"/> with one argument and the acknowledgement callback: <c>(string q, SocketIOAck ack) =&gt; ack(answer)</c>.</summary>
+    /// <example><code>
+    /// socket.On("join", (string roomId, SocketIOAck ack) =&gt;
+    /// {
+    ///     if (!rooms.Exists(roomId)) { ack(new { error = "not-found" }); return; }
+    ///     socket.Join(roomId);
+    ///     ack(new { ok = true });
+    /// });
+    /// </code></example>
     public SocketIOSocket On<T>(string eventName, Action<T, SocketIOAck> handler)
     {
         ArgumentNullException.ThrowIfNull(handler);

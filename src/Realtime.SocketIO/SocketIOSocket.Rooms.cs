@@ -9,9 +9,16 @@ public sealed partial class SocketIOSocket
     // ---- broadcasting from this socket ----
 
     /// <summary>Every other socket of the namespace (the sender excluded): <c>socket.Broadcast.Emit(...)</c>.</summary>
+    /// <example><code>
+    /// socket.Broadcast.Emit("join", new { user = "system", chat = $"{user}님이 입장하셨습니다." });
+    /// </code></example>
     public SocketIOBroadcastOperator Broadcast => new(Nsp.Adapter, null, new HashSet<string>(StringComparer.Ordinal) { Id });
 
     /// <summary>The sockets in <paramref name="room"/> except this one: <c>socket.To("room1").Emit(...)</c>.</summary>
+    /// <example><code>
+    /// socket.On("chat", (string text) =&gt;
+    ///     socket.To(roomId).Emit("chat", new { user, chat = text }));   // everyone in the room but the sender
+    /// </code></example>
     public SocketIOBroadcastOperator To(string room) => Broadcast.To(room);
 
     /// <summary>The sockets in any of <paramref name="rooms"/> except this one.</summary>
@@ -29,6 +36,14 @@ public sealed partial class SocketIOSocket
     // ---- rooms ----
 
     /// <summary>Joins <paramref name="room"/> (no effect once disconnected).</summary>
+    /// <example><code>
+    /// socket.On("join", (string roomId) =&gt;
+    /// {
+    ///     socket.Join(roomId);
+    ///     socket.To(roomId).Emit("join", new { user = "system", chat = $"{user}님이 입장하셨습니다." });
+    /// });
+    /// socket.On("leave", (string roomId) =&gt; socket.Leave(roomId));
+    /// </code></example>
     public SocketIOSocket Join(string room) => Join([room]);
 
     /// <summary>
