@@ -17,6 +17,9 @@ public sealed partial class SocketIOBroadcastOperator
     /// How long <see cref="EmitWithAckAsync(string, object?[])"/> waits for the answers (Node's <c>io.timeout(ms)</c>).
     /// Must be positive and finite: a broadcast cannot wait forever for clients that may never answer.
     /// </summary>
+    /// <example><code>
+    /// var votes = await io.To("lunch").Timeout(TimeSpan.FromSeconds(5)).EmitWithAckAsync&lt;string&gt;("vote?", "점심 메뉴?");
+    /// </code></example>
     public SocketIOBroadcastOperator Timeout(TimeSpan timeout)
     {
         if (timeout <= TimeSpan.Zero || timeout.TotalMilliseconds > int.MaxValue)
@@ -30,29 +33,54 @@ public sealed partial class SocketIOBroadcastOperator
     /// answers in the order they came, one per client (none when no socket is selected). Throws
     /// <see cref="SocketIOBroadcastTimeoutException"/> (the answers that came, the sockets that did not answer) when the
     /// timeout passes first, and <see cref="InvalidOperationException"/> without <see cref="Timeout(TimeSpan)"/>: Node
-    /// needs one too (without it, its timer fires at once). A <see cref="CancellationToken"/> given as the last argument
-    /// cancels the wait instead of being sent.
+    /// needs one too (without it, its timer fires at once). To stop waiting earlier, use the overload with a
+    /// <see cref="CancellationToken"/>.
     /// </summary>
-    public Task<IReadOnlyList<SocketIOArgs>> EmitWithAckAsync(string eventName, params object?[]? args) => EmitWithAckCore(eventName, args ?? [null]);
+    public Task<IReadOnlyList<SocketIOArgs>> EmitWithAckAsync(string eventName, params object?[]? args) =>
+        EmitWithAckCore(eventName, args ?? [null], CancellationToken.None);
+
+    /// <summary>
+    /// As <see cref="EmitWithAckAsync(string, object?[])"/>, with a token that also stops the wait (the task is then
+    /// cancelled): the arguments as one array, then the token, so the token is never taken for an argument.
+    /// </summary>
+    public Task<IReadOnlyList<SocketIOArgs>> EmitWithAckAsync(string eventName, object?[] args, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        return EmitWithAckCore(eventName, args, cancellationToken);
+    }
 
     /// <summary>As <see cref="EmitWithAckAsync(string, object?[])"/>, reading each client's first answer argument as <typeparamref name="T"/>.</summary>
-    public async Task<T?[]> EmitWithAckAsync<T>(string eventName, params object?[]? args)
+    /// <example><code>
+    /// try
+    /// {
+    ///     string?[] votes = await io.To("lunch").Timeout(TimeSpan.FromSeconds(5)).EmitWithAckAsync&lt;string&gt;("vote?", "점심 메뉴?");
+    /// }
+    /// catch (SocketIOBroadcastTimeoutException e)
+    /// {
+    ///     logger.LogInformation("{Answered} answered, {Missing} did not", e.Responses.Count, e.Missing.Count);
+    /// }
+    /// </code></example>
+    public Task<T?[]> EmitWithAckAsync<T>(string eventName, params object?[]? args) =>
+        EmitWithAckAsync<T>(eventName, args ?? [null], CancellationToken.None);
+
+    /// <summary>As <see cref="EmitWithAckAsync(string, object?[], CancellationToken)"/>, reading each client's first answer argument as <typeparamref name="T"/>.</summary>
+    /// <example><code>
+    /// // The arguments as one array, then the token: stop waiting when the application shuts down.
+    /// var votes = await io.Timeout(TimeSpan.FromSeconds(30)).EmitWithAckAsync&lt;string&gt;("vote?", ["점심 메뉴?"], app.Lifetime.ApplicationStopping);
+    /// </code></example>
+    public async Task<T?[]> EmitWithAckAsync<T>(string eventName, object?[] args, CancellationToken cancellationToken = default)
     {
-        var answers = await EmitWithAckCore(eventName, args ?? [null]).ConfigureAwait(false);
+        ArgumentNullException.ThrowIfNull(args);
+        var answers = await EmitWithAckCore(eventName, args, cancellationToken).ConfigureAwait(false);
         return [.. answers.Select(answer => answer.Get<T>(0))];
     }
 
-    private async Task<IReadOnlyList<SocketIOArgs>> EmitWithAckCore(string eventName, object?[] args)
+    private async Task<IReadOnlyList<SocketIOArgs>> EmitWithAckCore(string eventName, object?[] args, CancellationToken cancellationToken)
     {
         SocketIOSocket.CheckEventName(eventName);
         if (_flags.Timeout is not { } timeout)
             throw new InvalidOperationException($"A broadcast with acknowledgements needs a timeout: Timeout(TimeSpan.FromSeconds(5)).EmitWithAckAsync(\"{eventName}\", ...).");
-        var cancellationToken = CancellationToken.None;
-        if (args.Length > 0 && args[^1] is CancellationToken token)
-        {
-            cancellationToken = token;
-            args = args[..^1];
-        }
+        SocketIOSocket.CheckNoToken(args, nameof(EmitWithAckAsync));
 
         var nsp = _adapter.Namespace;
         var packet = new SocketIOBroadcastPacket(nsp, eventName, args, nsp.NextAckId());

@@ -26,6 +26,9 @@ public sealed partial class SocketIOBroadcastOperator
     public SocketIOBroadcastOptions Options => new(_rooms, _except, _flags);
 
     /// <summary>Also targets <paramref name="room"/> (a room name or a socket id).</summary>
+    /// <example><code>
+    /// io.To("1").To("2").Except("3").Emit("room", new { from = socket.Id, msg });   // in 1 or 2, not in 3
+    /// </code></example>
     public SocketIOBroadcastOperator To(string room) => To([room]);
 
     /// <summary>Also targets <paramref name="rooms"/>.</summary>
@@ -47,6 +50,10 @@ public sealed partial class SocketIOBroadcastOperator
     public SocketIOBroadcastOperator Local => new(_adapter, _rooms, _except, _flags with { Local = true });
 
     /// <summary>Emits to every selected socket; the packet is encoded once.</summary>
+    /// <example><code>
+    /// socket.Broadcast.Emit("join", new { user = "system", chat = $"{user}님이 입장하셨습니다." });
+    /// io.To(room).Emit("SAME_PAGE_VIEWER_COUNT", count);
+    /// </code></example>
     public void Emit(string eventName, params object?[]? args) => EmitCore(eventName, args ?? [null]);
 
     /// <summary>Emits one argument (kept whole even when it is an array).</summary>

@@ -10,5 +10,8 @@ public partial class SocketIONamespace
     public SocketIOBroadcastOperator Compress(bool compress) => new SocketIOBroadcastOperator(Adapter).Compress(compress);
 
     /// <summary>A broadcast to every socket that waits at most <paramref name="timeout"/> for their answers (<c>nsp.timeout(ms)</c>).</summary>
+    /// <example><code>
+    /// string?[] answers = await io.Of("/goods").Timeout(TimeSpan.FromSeconds(5)).EmitWithAckAsync&lt;string&gt;("ready?");
+    /// </code></example>
     public SocketIOBroadcastOperator Timeout(TimeSpan timeout) => new SocketIOBroadcastOperator(Adapter).Timeout(timeout);
 }

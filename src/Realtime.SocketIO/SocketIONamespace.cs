@@ -47,6 +47,13 @@ public partial class SocketIONamespace
     internal long NextAckId() => Interlocked.Increment(ref _ackIds);
 
     /// <summary>Runs <paramref name="handler"/> for each new socket: <c>nsp.On("connection", socket =&gt; ...)</c> (also "connect").</summary>
+    /// <example><code>
+    /// io.Of("/goods").On("connection", socket =&gt;
+    /// {
+    ///     logger.LogInformation("goods connected");
+    ///     socket.On("shoes", (string res) =&gt; $"shoes: {res}");   // answers the client's callback
+    /// });
+    /// </code></example>
     public SocketIONamespace On(string eventName, Action<SocketIOSocket> handler)
     {
         CheckConnectionEvent(eventName);
@@ -93,6 +100,14 @@ public partial class SocketIONamespace
     /// with its message and data. Any other exception refuses it too, but the client only reads "Server error" (its
     /// message may hold internals) and the exception is logged. Returning without calling <c>next</c> refuses it too.
     /// </summary>
+    /// <example><code>
+    /// io.Of("/chat").Use(async (socket, next) =&gt;
+    /// {
+    ///     if (socket.Handshake.User?.Identity?.IsAuthenticated != true)
+    ///         throw new SocketIOConnectException("unauthorized", new { content = "Please sign in" });   // the client's connect_error
+    ///     await next();
+    /// });
+    /// </code></example>
     public SocketIONamespace Use(Func<SocketIOSocket, Func<Task>, Task> middleware)
     {
         ArgumentNullException.ThrowIfNull(middleware);
@@ -114,6 +129,9 @@ public partial class SocketIONamespace
     // ---- broadcasting (Node: nsp.emit / nsp.to / …) ----
 
     /// <summary>A broadcast to the sockets in <paramref name="room"/>.</summary>
+    /// <example><code>
+    /// io.Of("/chat").To($"room:{roomId}").Emit("chat", new { user, chat = text });   // everyone in that room of /chat
+    /// </code></example>
     public virtual SocketIOBroadcastOperator To(string room) => new SocketIOBroadcastOperator(Adapter).To(room);
 
     /// <summary>A broadcast to the sockets in any of <paramref name="rooms"/>.</summary>
@@ -132,6 +150,9 @@ public partial class SocketIONamespace
     public SocketIOBroadcastOperator Local => new SocketIOBroadcastOperator(Adapter).Local;
 
     /// <summary>Emits to every socket of the namespace.</summary>
+    /// <example><code>
+    /// io.Of("/lobby").Emit("newRoom", new { id = 7, title = "점심 메뉴" });   // every socket of /lobby
+    /// </code></example>
     public virtual void Emit(string eventName, params object?[]? args) => new SocketIOBroadcastOperator(Adapter).Emit(eventName, args ?? [null]);
 
     /// <summary>Emits one argument to every socket (kept whole even when it is an array).</summary>
@@ -175,10 +196,19 @@ public partial class SocketIONamespace
     /// Sends an event to the other servers and returns one answer from each (Node's <c>serverSideEmitWithAck</c>).
     /// Throws <see cref="SocketIOClusterTimeoutException"/> when some did not answer within the adapter's timeout.
     /// </summary>
-    public Task<IReadOnlyList<JsonElement>> ServerSideEmitWithAckAsync(string eventName, params object?[]? args)
+    public Task<IReadOnlyList<JsonElement>> ServerSideEmitWithAckAsync(string eventName, params object?[]? args) =>
+        ServerSideEmitWithAckAsync(eventName, args ?? [null], CancellationToken.None);
+
+    /// <summary>
+    /// As <see cref="ServerSideEmitWithAckAsync(string, object?[])"/>, with a token that stops the wait: the arguments
+    /// as one array, then the token (a <see cref="CancellationToken"/> among the arguments is refused).
+    /// </summary>
+    public Task<IReadOnlyList<JsonElement>> ServerSideEmitWithAckAsync(string eventName, object?[] args, CancellationToken cancellationToken = default)
     {
         CheckServerSideEvent(eventName);
-        return Adapter.ServerSideEmitWithAckAsync(eventName, args ?? [null]);
+        ArgumentNullException.ThrowIfNull(args);
+        SocketIOSocket.CheckNoToken(args, nameof(ServerSideEmitWithAckAsync));
+        return Adapter.ServerSideEmitWithAckAsync(eventName, args, cancellationToken);
     }
 
     /// <summary>

@@ -16,5 +16,8 @@ public sealed partial class SocketIOServer
     /// A broadcast that waits at most <paramref name="timeout"/> for every client's answer:
     /// <c>var answers = await io.Timeout(TimeSpan.FromSeconds(5)).EmitWithAckAsync&lt;string&gt;("ready?")</c>.
     /// </summary>
+    /// <example><code>
+    /// string?[] answers = await io.Timeout(TimeSpan.FromSeconds(5)).EmitWithAckAsync&lt;string&gt;("ready?");
+    /// </code></example>
     public SocketIOBroadcastOperator Timeout(TimeSpan timeout) => Sockets.Timeout(timeout);
 }

@@ -72,6 +72,10 @@ public sealed partial class SocketIOServer : IAsyncDisposable
     public event Action<SocketIONamespace>? NamespaceCreated;
 
     /// <summary>The namespace <paramref name="name"/> (created on first use): <c>io.Of("/goods")</c>.</summary>
+    /// <example><code>
+    /// var goods = io.Of("/goods");   // the client: io("http://localhost:8005/goods")
+    /// goods.On("connection", socket =&gt; socket.On("shoes", (string res) =&gt; $"shoes: {res}"));
+    /// </code></example>
     public SocketIONamespace Of(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
@@ -156,6 +160,14 @@ public sealed partial class SocketIOServer : IAsyncDisposable
     // ---- the main namespace ----
 
     /// <summary>Runs <paramref name="handler"/> for each socket joining the main namespace: <c>io.On("connection", socket =&gt; ...)</c>.</summary>
+    /// <example><code>
+    /// io.On("connection", socket =&gt;                                   // 웹 소켓 연결 시
+    /// {
+    ///     logger.LogInformation("새로운 클라이언트가 접속했습니다. ({SocketId})", socket.Id);
+    ///     socket.Emit("news", "Hello Socket.IO");
+    ///     socket.On("reply", (string data) =&gt; logger.LogInformation("{Data}", data));
+    /// });
+    /// </code></example>
     public SocketIOServer On(string eventName, Action<SocketIOSocket> handler) { Sockets.On(eventName, handler); return this; }
 
     /// <summary>The async form of <see cref="On(string, Action{SocketIOSocket})"/>.</summary>
@@ -168,12 +180,25 @@ public sealed partial class SocketIOServer : IAsyncDisposable
     public SocketIOServer OnConnection(Func<SocketIOSocket, Task> handler) { Sockets.OnConnection(handler); return this; }
 
     /// <summary>Middleware of the main namespace: <c>io.Use(async (socket, next) =&gt; ...)</c>.</summary>
+    /// <example><code>
+    /// io.Use(async (socket, next) =&gt;
+    /// {
+    ///     var token = socket.Handshake.Auth.TryGetProperty("token", out var t) ? t.GetString() : null;
+    ///     if (token is null || !await tokens.IsValidAsync(token))
+    ///         throw new SocketIOConnectException("unauthorized");   // the client's connect_error
+    ///     await next();
+    /// });
+    /// </code></example>
     public SocketIOServer Use(Func<SocketIOSocket, Func<Task>, Task> middleware) { Sockets.Use(middleware); return this; }
 
     /// <summary>Middleware of the main namespace that refuses by throwing.</summary>
     public SocketIOServer Use(Func<SocketIOSocket, Task> middleware) { Sockets.Use(middleware); return this; }
 
     /// <summary>A broadcast to <paramref name="room"/> in the main namespace: <c>io.To("room1").Emit(...)</c>.</summary>
+    /// <example><code>
+    /// io.To(socketId).Emit("private", new { from = socket.Id, msg });   // one socket: its id is its own room
+    /// io.To("1").To("2").Emit("room", new { from = socket.Id, msg });   // in room 1 or 2, once each
+    /// </code></example>
     public SocketIOBroadcastOperator To(string room) => Sockets.To(room);
 
     /// <summary>A broadcast to any of <paramref name="rooms"/> in the main namespace.</summary>
@@ -192,6 +217,9 @@ public sealed partial class SocketIOServer : IAsyncDisposable
     public SocketIOBroadcastOperator Local => Sockets.Local;
 
     /// <summary>Emits to every socket of the main namespace: <c>io.Emit("BUY_GOODS", data)</c>.</summary>
+    /// <example><code>
+    /// io.Emit("BUY_GOODS", new { nickname = "민수", goodsId = 10, goodsName = "콜라" });   // every connected socket
+    /// </code></example>
     public void Emit(string eventName, params object?[]? args) => Sockets.Emit(eventName, args ?? [null]);
 
     /// <summary>Emits one argument (kept whole even when it is an array).</summary>
@@ -218,12 +246,15 @@ public sealed partial class SocketIOServer : IAsyncDisposable
     /// <summary>Disconnects every socket of the main namespace; <paramref name="close"/> also closes their connections.</summary>
     public void DisconnectSockets(bool close = false) => Sockets.DisconnectSockets(close);
 
-    /// <summary>Closes every connection ("server shutting down").</summary>
     /// <summary>Sends an event to the other servers of the cluster (see <see cref="SocketIONamespace.ServerSideEmit"/>).</summary>
     public void ServerSideEmit(string eventName, params object?[]? args) => Sockets.ServerSideEmit(eventName, args);
 
-    /// <summary>Sends an event to the other servers and returns their answers (see <see cref="SocketIONamespace.ServerSideEmitWithAckAsync"/>).</summary>
+    /// <summary>Sends an event to the other servers and returns their answers (see <see cref="SocketIONamespace.ServerSideEmitWithAckAsync(string, object?[])"/>).</summary>
     public Task<IReadOnlyList<JsonElement>> ServerSideEmitWithAckAsync(string eventName, params object?[]? args) => Sockets.ServerSideEmitWithAckAsync(eventName, args);
+
+    /// <summary>As <see cref="ServerSideEmitWithAckAsync(string, object?[])"/>, with a token that stops the wait: the arguments as one array, then the token.</summary>
+    public Task<IReadOnlyList<JsonElement>> ServerSideEmitWithAckAsync(string eventName, object?[] args, CancellationToken cancellationToken = default) =>
+        Sockets.ServerSideEmitWithAckAsync(eventName, args, cancellationToken);
 
     /// <summary>Handles an event another server sent (see <see cref="SocketIONamespace.OnServerSideEmit"/>).</summary>
     public SocketIOServer OnServerSideEmit(string eventName, Action<SocketIOArgs> handler) { Sockets.OnServerSideEmit(eventName, handler); return this; }

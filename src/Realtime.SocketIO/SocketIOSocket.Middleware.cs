@@ -25,6 +25,15 @@ public sealed partial class SocketIOSocket
     /// A middleware that completes synchronously (<c>(packet, next) =&gt; { …; return next(); }</c>) keeps the events in
     /// order; an asynchronous one lets later events overtake the one it holds, as in Node.
     /// </summary>
+    /// <example><code>
+    /// socket.Use((packet, next) =&gt;
+    /// {
+    ///     if (packet.Event == "chat" &amp;&amp; !socket.Data.ContainsKey("user"))
+    ///         throw new InvalidOperationException("Sign in first");   // refused: the "chat" handlers do not run
+    ///     return next();
+    /// });
+    /// socket.On("error", (Exception e) =&gt; socket.Emit("refused", e.Message));
+    /// </code></example>
     public SocketIOSocket Use(Func<SocketIOEventPacket, Func<Task>, Task> middleware)
     {
         ArgumentNullException.ThrowIfNull(middleware);

@@ -204,6 +204,65 @@ public class ServerApiTests
     }
 
     [Fact]
+    public async Task EmitWithAck_stops_waiting_when_the_token_passed_is_cancelled()
+    {
+        using var stop = new CancellationTokenSource();
+        var waits = new TaskCompletionSource<Task[]>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var server = await TestServer.StartWithDefaultsAsync(io => io.On("connection", socket =>
+        {
+            // The arguments as one array, then the token: the token is never taken for an argument.
+            waits.TrySetResult([
+                socket.EmitWithAckAsync("search", ["책", 2], stop.Token),
+                socket.Timeout(TimeSpan.FromMinutes(5)).EmitWithAckAsync<string>("whoAreYou", [], stop.Token),
+                io.Timeout(TimeSpan.FromMinutes(5)).EmitWithAckAsync("vote?", [], stop.Token),
+            ]);
+        }));
+        var (wire, _) = await WsWire.ConnectMainAsync(server.BaseAddress);
+        await using var __ = wire;
+        Assert.Equal("""420["search","책",2]""", await wire.ReceiveTextAsync());
+        Assert.Equal("""421["whoAreYou"]""", await wire.ReceiveTextAsync());
+        Assert.Equal("""422["vote?"]""", await wire.ReceiveTextAsync());
+        var tasks = await Wait.For(waits.Task, "the three emits");
+        Assert.All(tasks, task => Assert.False(task.IsCompleted));   // nobody answered, the timeouts are far off
+
+        stop.Cancel();
+        foreach (var task in tasks)
+        {
+            await Wait.For(Assert.ThrowsAnyAsync<OperationCanceledException>(() => task), "the cancelled wait");
+        }
+    }
+
+    [Fact]
+    public async Task A_CancellationToken_among_the_arguments_is_refused_and_never_sent()
+    {
+        var refusals = new TaskCompletionSource<Exception[]>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var server = await TestServer.StartWithDefaultsAsync(io => io.On("connection", async socket =>
+        {
+            var token = socket.ConnectionAborted;
+            var errors = new List<Exception>();
+            async Task Refused(Func<Task> emit)
+            {
+                try { await emit(); }
+                catch (ArgumentException e) { errors.Add(e); }
+            }
+            // Before, a token as the last params element was quietly taken for the wait's; now it is a mistake said aloud.
+            await Refused(() => socket.EmitWithAckAsync("search", "책", token));
+            await Refused(() => socket.Timeout(TimeSpan.FromMinutes(5)).EmitWithAckAsync<string>("search", "책", token));
+            await Refused(() => socket.EmitWithAckAsync("search", ["책", token], CancellationToken.None));
+            await Refused(() => io.Timeout(TimeSpan.FromMinutes(5)).EmitWithAckAsync("vote?", token));
+            await Refused(() => io.ServerSideEmitWithAckAsync("ping", token));
+            socket.Emit("after");
+            refusals.TrySetResult([.. errors]);
+        }));
+        var (wire, _) = await WsWire.ConnectMainAsync(server.BaseAddress);
+        await using var __ = wire;
+        Assert.Equal("""42["after"]""", await wire.ReceiveTextAsync());   // nothing went out before it
+        var errors = await Wait.For(refusals.Task, "the refusals");
+        Assert.Equal(5, errors.Length);
+        Assert.All(errors, e => Assert.Contains("cancellationToken", e.Message));
+    }
+
+    [Fact]
     public async Task Dynamic_namespaces_from_a_pattern_share_its_handlers()
     {
         await using var server = await TestServer.StartWithDefaultsAsync(io =>
