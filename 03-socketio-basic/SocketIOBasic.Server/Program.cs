@@ -1,11 +1,9 @@
 // Step 03 (Node.js 교과서 §12.3): the post's socket.js and app.js. Socket.IO on the web server at /socket.io; every
 // 3 s each client gets "news", and each "reply" it sends back is logged. The page is wwwroot/index.html.
+using Workshop.Hosting;
+
 var builder = WebApplication.CreateBuilder(args);
-builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
-if (string.IsNullOrEmpty(builder.Configuration["urls"]))
-{
-    builder.WebHost.UseUrls("http://localhost:8005");     // app.set("port", 8005), unless --urls says otherwise
-}
+builder.UseWorkshopDefaults(port: 8005);                   // app.set("port", 8005), unless --urls says otherwise
 builder.Services.AddSocketIO();
 
 var app = builder.Build();
@@ -59,13 +57,9 @@ io.On("connection", socket =>                              // 웹 소켓 연결 
 });
 
 // console.log(app.get("port"), "번 포트에서 대기 중"), with the port really bound.
-app.Lifetime.ApplicationStarted.Register(() =>
+app.OnListening(on =>
 {
-    var port = new Uri(app.Urls.First()).Port;
-    log.LogInformation("{Port} 번 포트에서 대기 중", port);
-    log.LogInformation("http://localhost:{Port} 를 브라우저에서 여세요 (Ctrl+C로 종료)", port);
+    log.LogInformation("{Port} 번 포트에서 대기 중", on.Port);
+    log.LogInformation("http://localhost:{Port} 를 브라우저에서 여세요 (Ctrl+C로 종료)", on.Port);
 });
 app.Run();
-
-// Lets the tests start this very app on a free port (WebApplicationFactory<Program>).
-public partial class Program;

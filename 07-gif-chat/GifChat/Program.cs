@@ -8,13 +8,10 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.WebEncoders;
 using Realtime.SocketIO.AdminUI;
+using Workshop.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
-if (string.IsNullOrEmpty(builder.Configuration["urls"]))
-{
-    builder.WebHost.UseUrls("http://localhost:8005");   // app.set('port', process.env.PORT || 8005)
-}
+builder.UseWorkshopDefaults(port: 8005);                 // app.set('port', process.env.PORT || 8005)
 var settings = builder.Configuration.GetSection(GifChatOptions.Section);
 builder.Services.Configure<GifChatOptions>(settings);
 var database = Path.Combine(builder.Environment.ContentRootPath, settings.Get<GifChatOptions>()?.Database ?? new GifChatOptions().Database);
@@ -81,13 +78,5 @@ io.Instrument(o =>
 });
 app.MapSocketIOAdminUI();
 
-app.Lifetime.ApplicationStarted.Register(() =>
-{
-    foreach (var url in app.Urls)
-    {
-        app.Logger.LogInformation("{Port} 번 포트에서 대기 중", new Uri(url).Port);
-    }
-});
+app.OnListening(on => app.Logger.LogInformation("{Port} 번 포트에서 대기 중", on.Port));   // app.listen(app.get('port'), ...)
 app.Run();
-
-public partial class Program;
