@@ -1,6 +1,7 @@
 using BuyAlerts.Api;
 using BuyAlerts.Auth;
 using BuyAlerts.Data;
+using BuyAlerts.Hosting;
 using BuyAlerts.Realtime;
 using Workshop.Hosting;
 
