@@ -5,6 +5,7 @@ using Workshop.Hosting;
 var builder = WebApplication.CreateBuilder(args);
 builder.UseWorkshopDefaults(port: 8005);                   // app.set("port", 8005), unless --urls says otherwise
 builder.Services.AddSocketIO();
+builder.Services.AddSingleton(TimeProvider.System);       // the app's clock, for setInterval and Socket.IO's own timers
 
 var app = builder.Build();
 app.UseDefaultFiles();                                     // "/" → wwwroot/index.html
@@ -13,7 +14,7 @@ app.UseStaticFiles();
 // SocketIO(server, { path: "/socket.io" }): same port as the pages; also serves GET /socket.io/socket.io.js.
 var io = app.MapSocketIO("/socket.io");
 var every = TimeSpan.FromMilliseconds(app.Configuration.GetValue("News:IntervalMs", 3000));
-var clock = app.Services.GetService<TimeProvider>() ?? TimeProvider.System;   // a test can drive the clock itself
+var clock = app.Services.GetRequiredService<TimeProvider>();
 var log = app.Logger;
 
 io.On("connection", socket =>                              // 웹 소켓 연결 시
@@ -25,12 +26,7 @@ io.On("connection", socket =>                              // 웹 소켓 연결 
     log.LogInformation("새로운 클라이언트가 접속했습니다. ({Ip}, {SocketId}, {RequestIp})", ip, socket.Id, address);
 
     // socket.interval = setInterval(() => socket.emit("news", "Hello Socket.IO"), 3000): to this one client.
-    var sent = 0;
-    var interval = clock.CreateTimer(_ =>
-    {
-        socket.Data["news"] = Interlocked.Increment(ref sent);   // how many so far (the tests read it)
-        socket.Emit("news", "Hello Socket.IO");
-    }, null, every, every);
+    var interval = clock.CreateTimer(_ => socket.Emit("news", "Hello Socket.IO"), null, every, every);
 
     socket.On("disconnect", (string reason) =>             // 연결 종료 시
     {
