@@ -2,6 +2,7 @@
 // public and broadcast sends and rooms (ChannelEvents.cs); "/goods" and "/user" are post 001's namespaces, which the
 // page opens over the SAME connection as "/". Open http://localhost:5000 in two or three windows.
 using Realtime.SocketIO;
+using RoomsNamespaces.Server;
 using Realtime.SocketIO.AdminUI;
 using Workshop.Hosting;
 

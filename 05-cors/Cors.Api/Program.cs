@@ -4,6 +4,7 @@
 //   http              CORS policy on /api only        → fetch works, socket (polling) still blocked
 //   both (default)    + the Socket.IO server's cors   → everything works; foreign origins are refused
 //   star-credentials  post 000's "*" + credentials    → the browser refuses every request with cookies
+using Cors.Api;
 using Realtime.EngineIO;
 using Realtime.SocketIO;
 using Workshop.Hosting;

@@ -1,5 +1,6 @@
 // Step 05: the page, served from http://localhost:3000. The API it calls lives at http://localhost:8080: another
 // port, so another origin, so every fetch and socket request it makes is cross-origin.
+using Cors.Web;
 using Workshop.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
