@@ -1,15 +1,10 @@
 // Step 02: one ASP.NET Core server on port 8005 serves the page AND speaks WebSocket on the same port,
 // like the book's app.js + socket.js (Node.js 교과서 §12.2, the `ws` module sharing Express's server).
 using RawWebSocket.Server;
+using Workshop.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
-
-// app.set("port", process.env.PORT || 8005): the post's port, unless --urls / ASPNETCORE_URLS / "urls" is given.
-if (string.IsNullOrEmpty(builder.Configuration["urls"]))
-{
-    builder.WebHost.UseUrls("http://localhost:8005");
-}
+builder.UseWorkshopDefaults(port: 8005);              // app.set("port", process.env.PORT || 8005); --urls moves it
 builder.Services.AddOptions<MessagesOptions>().BindConfiguration(MessagesOptions.Section)
     .ValidateDataAnnotations().ValidateOnStart();     // a bad "Messages" setting stops the server at start, clearly
 builder.Services.AddSingleton<ClientTimers>();
@@ -36,13 +31,9 @@ app.Run(context =>
 });
 
 // console.log(app.get("port"), "번 포트에서 대기 중"), with the port really bound.
-app.Lifetime.ApplicationStarted.Register(() =>
+app.OnListening(on =>
 {
-    var port = new Uri(app.Urls.First()).Port;
-    app.Logger.LogInformation("{Port} 번 포트에서 대기 중", port);
-    app.Logger.LogInformation("http://localhost:{Port} 를 브라우저에서 여세요 (Ctrl+C로 종료)", port);
+    app.Logger.LogInformation("{Port} 번 포트에서 대기 중", on.Port);
+    app.Logger.LogInformation("http://localhost:{Port} 를 브라우저에서 여세요 (Ctrl+C로 종료)", on.Port);
 });
 app.Run();
-
-// Lets the tests start this very app on a free port (WebApplicationFactory<Program>).
-public partial class Program;

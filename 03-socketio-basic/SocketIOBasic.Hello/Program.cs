@@ -2,13 +2,10 @@
 // Socket.IO (io). Node needs http.createServer(app) to share the port; in ASP.NET Core the WebApplication already is
 // that one server, so the pages and Socket.IO simply live side by side on it.
 using Realtime.EngineIO;
+using Workshop.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
-if (string.IsNullOrEmpty(builder.Configuration["urls"]))
-{
-    builder.WebHost.UseUrls("http://localhost:3000");     // 3000번 포트 사용, unless --urls says otherwise
-}
+builder.UseWorkshopDefaults(port: 3000);                   // 3000번 포트 사용, unless --urls says otherwise
 builder.Services.AddSocketIO(o => o.Cors = new EngineCorsOptions
 {
     Origins = ["*"],                                       // 어떤 사용자들에게 서버 접근을 허용할지: * → 모든 사람
@@ -35,12 +32,9 @@ io.On("connection", socket =>
 });
 
 // http.listen(3000, () => console.log(...))
-app.Lifetime.ApplicationStarted.Register(() =>
+app.OnListening(on =>
 {
     log.LogInformation("서버가 요청을 받을 준비가 됐어요");
-    log.LogInformation("{Urls} 에서 대기 중 (Ctrl+C로 종료)", string.Join(", ", app.Urls));
+    log.LogInformation("{Urls} 에서 대기 중 (Ctrl+C로 종료)", on.Urls);
 });
 app.Run();
-
-// Lets the tests start this very app on a free port (WebApplicationFactory<Program>).
-public partial class Program;

@@ -1,12 +1,11 @@
 // Step 03 (Node.js 교과서 §12.3): the post's socket.js and app.js. Socket.IO on the web server at /socket.io; every
 // 3 s each client gets "news", and each "reply" it sends back is logged. The page is wwwroot/index.html.
+using Workshop.Hosting;
+
 var builder = WebApplication.CreateBuilder(args);
-builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
-if (string.IsNullOrEmpty(builder.Configuration["urls"]))
-{
-    builder.WebHost.UseUrls("http://localhost:8005");     // app.set("port", 8005), unless --urls says otherwise
-}
+builder.UseWorkshopDefaults(port: 8005);                   // app.set("port", 8005), unless --urls says otherwise
 builder.Services.AddSocketIO();
+builder.Services.AddSingleton(TimeProvider.System);       // the app's clock, for setInterval and Socket.IO's own timers
 
 var app = builder.Build();
 app.UseDefaultFiles();                                     // "/" → wwwroot/index.html
@@ -15,7 +14,7 @@ app.UseStaticFiles();
 // SocketIO(server, { path: "/socket.io" }): same port as the pages; also serves GET /socket.io/socket.io.js.
 var io = app.MapSocketIO("/socket.io");
 var every = TimeSpan.FromMilliseconds(app.Configuration.GetValue("News:IntervalMs", 3000));
-var clock = app.Services.GetService<TimeProvider>() ?? TimeProvider.System;   // a test can drive the clock itself
+var clock = app.Services.GetRequiredService<TimeProvider>();
 var log = app.Logger;
 
 io.On("connection", socket =>                              // 웹 소켓 연결 시
@@ -27,12 +26,7 @@ io.On("connection", socket =>                              // 웹 소켓 연결 
     log.LogInformation("새로운 클라이언트가 접속했습니다. ({Ip}, {SocketId}, {RequestIp})", ip, socket.Id, address);
 
     // socket.interval = setInterval(() => socket.emit("news", "Hello Socket.IO"), 3000): to this one client.
-    var sent = 0;
-    var interval = clock.CreateTimer(_ =>
-    {
-        socket.Data["news"] = Interlocked.Increment(ref sent);   // how many so far (the tests read it)
-        socket.Emit("news", "Hello Socket.IO");
-    }, null, every, every);
+    var interval = clock.CreateTimer(_ => socket.Emit("news", "Hello Socket.IO"), null, every, every);
 
     socket.On("disconnect", (string reason) =>             // 연결 종료 시
     {
@@ -59,13 +53,9 @@ io.On("connection", socket =>                              // 웹 소켓 연결 
 });
 
 // console.log(app.get("port"), "번 포트에서 대기 중"), with the port really bound.
-app.Lifetime.ApplicationStarted.Register(() =>
+app.OnListening(on =>
 {
-    var port = new Uri(app.Urls.First()).Port;
-    log.LogInformation("{Port} 번 포트에서 대기 중", port);
-    log.LogInformation("http://localhost:{Port} 를 브라우저에서 여세요 (Ctrl+C로 종료)", port);
+    log.LogInformation("{Port} 번 포트에서 대기 중", on.Port);
+    log.LogInformation("http://localhost:{Port} 를 브라우저에서 여세요 (Ctrl+C로 종료)", on.Port);
 });
 app.Run();
-
-// Lets the tests start this very app on a free port (WebApplicationFactory<Program>).
-public partial class Program;

@@ -1,13 +1,10 @@
 // Step 03, the SignalR counterpart of the post's socket.js (Node.js 교과서 §12.3): a hub at /news sends each client
 // "news" every 3 s and logs its "reply". The Socket.IO version of this step listens on 8005; this one on 8006.
 using SocketIOBasic.SignalR;
+using Workshop.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
-if (string.IsNullOrEmpty(builder.Configuration["urls"]))
-{
-    builder.WebHost.UseUrls("http://localhost:8006");
-}
+builder.UseWorkshopDefaults(port: 8006);
 builder.Services.Configure<NewsOptions>(builder.Configuration.GetSection(NewsOptions.Section));
 builder.Services.AddSingleton<NewsTimers>();
 // Two calls per client at once, so Interview() can wait for the client's answer while the client is free to reply.
@@ -19,13 +16,9 @@ app.UseStaticFiles();     // and /lib/signalr.min.js, copied from node_modules a
 app.MapHub<NewsHub>("/news");   // like SocketIO(server, { path: "/socket.io" }), one endpoint per hub
 
 // console.log(app.get("port"), "번 포트에서 대기 중"), with the port really bound.
-app.Lifetime.ApplicationStarted.Register(() =>
+app.OnListening(on =>
 {
-    var port = new Uri(app.Urls.First()).Port;
-    app.Logger.LogInformation("{Port} 번 포트에서 대기 중", port);
-    app.Logger.LogInformation("http://localhost:{Port} 를 브라우저에서 여세요 (Ctrl+C로 종료)", port);
+    app.Logger.LogInformation("{Port} 번 포트에서 대기 중", on.Port);
+    app.Logger.LogInformation("http://localhost:{Port} 를 브라우저에서 여세요 (Ctrl+C로 종료)", on.Port);
 });
 app.Run();
-
-// Lets the tests start this very app on a free port (WebApplicationFactory<Program>).
-public partial class Program;

@@ -3,13 +3,10 @@
 // that person's connection (socket.disconnect(true)). The pages are wwwroot/index.html and wwwroot/room.html.
 using Realtime.SocketIO;
 using RoomsNamespaces.Chat;
+using Workshop.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
-if (string.IsNullOrEmpty(builder.Configuration["urls"]))
-{
-    builder.WebHost.UseUrls("http://localhost:3000");     // const port = 3000, unless --urls says otherwise
-}
+builder.UseWorkshopDefaults(port: 3000);                   // const port = 3000, unless --urls says otherwise
 builder.Services.AddSocketIO();
 
 var app = builder.Build();
@@ -58,11 +55,7 @@ io.On("connection", socket =>
 });
 
 // server.listen(port, () => console.log(`Server is connected on ${port}`)), with the port really bound.
-app.Lifetime.ApplicationStarted.Register(() =>
-    log.LogInformation("Server is connected on {Port}", new Uri(app.Urls.First()).Port));
+app.OnListening(on => log.LogInformation("Server is connected on {Port}", on.Port));
 app.Run();
 
 IResult Page(string file) => Results.File(Path.Combine(app.Environment.WebRootPath, file), "text/html; charset=utf-8");
-
-// Lets the tests start this very app on a free port (WebApplicationFactory<Program>).
-public partial class Program;

@@ -1,5 +1,7 @@
 using Realtime.SocketIO;
 
+namespace RoomsNamespaces.Server;
+
 /// <summary>
 /// Post 001's "통신 종류": the main namespace's events. Each send is answered with an acknowledgement,
 /// <c>{"ok":true}</c> or <c>{"error":"…"}</c>, so the sender learns when its input was refused.

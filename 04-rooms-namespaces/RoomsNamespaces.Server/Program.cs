@@ -2,14 +2,12 @@
 // public and broadcast sends and rooms (ChannelEvents.cs); "/goods" and "/user" are post 001's namespaces, which the
 // page opens over the SAME connection as "/". Open http://localhost:5000 in two or three windows.
 using Realtime.SocketIO;
+using RoomsNamespaces.Server;
 using Realtime.SocketIO.AdminUI;
+using Workshop.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
-if (string.IsNullOrEmpty(builder.Configuration["urls"]))
-{
-    builder.WebHost.UseUrls("http://localhost:5000");     // new Server("5000"), unless --urls says otherwise
-}
+builder.UseWorkshopDefaults(port: 5000);                   // new Server("5000"), unless --urls says otherwise
 builder.Services.AddSocketIO();
 
 var app = builder.Build();
@@ -47,8 +45,7 @@ io.Instrument(o =>
 });
 app.MapSocketIOAdminUI();
 
-app.Lifetime.ApplicationStarted.Register(() =>
-    log.LogInformation("listening on {Urls}", string.Join(", ", app.Urls)));
+app.OnListening(on => log.LogInformation("listening on {Urls}", on.Urls));
 app.Run();
 
 // What a namespace handler answers: the namespace, the event and the data, so the page shows where it landed.
@@ -58,6 +55,3 @@ object Received(SocketIOSocket socket, string eventName, string res)
     log.LogInformation("{Namespace} {Event}: {Res}", socket.Nsp.Name, eventName, res);
     return new { nsp = socket.Nsp.Name, @event = eventName, res };
 }
-
-// Lets the tests start this very app on a free port (WebApplicationFactory<Program>).
-public partial class Program;

@@ -2,13 +2,10 @@
 // /goods and /user (hubs here), and post 003's chat, each hub in Hubs/. The Socket.IO versions use port 5000 (channels)
 // and 3000 (the chat); this one 3001.
 using RoomsNamespaces.SignalR.Hubs;
+using Workshop.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
-if (string.IsNullOrEmpty(builder.Configuration["urls"]))
-{
-    builder.WebHost.UseUrls("http://localhost:3001");
-}
+builder.UseWorkshopDefaults(port: 3001);
 // One server by default. Several servers share one Redis (--Redis=127.0.0.1:6379): each publishes its sends there, so
 // Clients.All and Clients.Group(...) reach the clients of every server (SIGNALR.md, "More than one server").
 var signalR = builder.Services.AddSignalR();
@@ -27,9 +24,5 @@ app.MapHub<UserHub>("/user");     // io.of("/user")
 app.MapHub<ChatHub>("/chat");
 
 // Post 003's `Server is connected on ${port}`, with the port really bound.
-app.Lifetime.ApplicationStarted.Register(() =>
-    app.Logger.LogInformation("Server is connected on {Port}", new Uri(app.Urls.First()).Port));
+app.OnListening(on => app.Logger.LogInformation("Server is connected on {Port}", on.Port));
 app.Run();
-
-// Lets the tests start this very app on a free port (WebApplicationFactory<Program>).
-public partial class Program;

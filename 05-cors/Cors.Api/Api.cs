@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Primitives;
 
+namespace Cors.Api;
+
 public sealed record EchoRequest(string? Text);
 
 public sealed record LoginRequest(string? Name);

@@ -1,3 +1,5 @@
+namespace Cors.Api;
+
 /// <summary>
 /// The step's switch (<c>Cors:Mode</c>) and the page's origins (<c>Cors:Origins</c>, comma-separated).
 /// </summary>

@@ -1,5 +1,7 @@
 using Realtime.SocketIO;
 
+namespace Cors.Api;
+
 /// <summary>
 /// An Origin check for every new session (the polling handshake and a WebSocket-only connection alike), through the
 /// engine's <c>AllowRequest</c> hook (Node's <c>allowRequest</c>). The workshop's server already refuses WebSockets

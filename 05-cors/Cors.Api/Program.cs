@@ -4,15 +4,13 @@
 //   http              CORS policy on /api only        → fetch works, socket (polling) still blocked
 //   both (default)    + the Socket.IO server's cors   → everything works; foreign origins are refused
 //   star-credentials  post 000's "*" + credentials    → the browser refuses every request with cookies
+using Cors.Api;
 using Realtime.EngineIO;
 using Realtime.SocketIO;
+using Workshop.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
-if (string.IsNullOrEmpty(builder.Configuration["urls"]))
-{
-    builder.WebHost.UseUrls("http://localhost:8080");     // the post's app.listen(8080), unless --urls says otherwise
-}
+builder.UseWorkshopDefaults(port: 8080);                   // the post's app.listen(8080), unless --urls says otherwise
 var cors = CorsSettings.From(builder.Configuration);
 
 // HTTP: like app.use(cors(...)) in Express, but as a named policy put on /api only (see below).
@@ -76,5 +74,3 @@ io.On("connection", socket =>
 });
 
 app.Run();
-
-public partial class Program;

@@ -1,3 +1,5 @@
+namespace Cors.Web;
+
 /// <summary>
 /// The API origins the page may call: <c>Cors:Api</c> (the default, <c>http://localhost:8080</c>) and
 /// <c>Cors:OtherApis</c> (comma-separated). The page loads a <c>&lt;script&gt;</c> from the API and sends it cookies,

@@ -1,11 +1,10 @@
 // Step 05: the page, served from http://localhost:3000. The API it calls lives at http://localhost:8080: another
 // port, so another origin, so every fetch and socket request it makes is cross-origin.
+using Cors.Web;
+using Workshop.Hosting;
+
 var builder = WebApplication.CreateBuilder(args);
-builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
-if (string.IsNullOrEmpty(builder.Configuration["urls"]))
-{
-    builder.WebHost.UseUrls("http://localhost:3000");     // the React dev server's port in post 000
-}
+builder.UseWorkshopDefaults(port: 3000);                   // the React dev server's port in post 000
 ApiOrigins.Read(builder.Configuration);                    // a bad Cors:Api or Cors:OtherApis stops the app here
 var app = builder.Build();
 // The page reads the API's address from here, and the API origins it may be pointed at with ?api=... in its URL:
@@ -20,8 +19,6 @@ app.MapGet("/config.js", (HttpResponse response, IConfiguration config) =>
 app.UseDefaultFiles();                                     // wwwroot/index.html at "/"
 app.UseStaticFiles();
 
-app.Lifetime.ApplicationStarted.Register(() =>
-    app.Logger.LogInformation("The page: {Urls} (it calls the API at {Api})", string.Join(", ", app.Urls), ApiOrigins.Read(app.Configuration).Api));
+app.OnListening(on =>
+    app.Logger.LogInformation("The page: {Urls} (it calls the API at {Api})", on.Urls, ApiOrigins.Read(app.Configuration).Api));
 app.Run();
-
-public partial class Program;

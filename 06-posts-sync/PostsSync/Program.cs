@@ -3,15 +3,10 @@
 using Microsoft.AspNetCore.Identity;
 using PostsSync;
 using PostsSync.Data;
+using Workshop.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
-
-// app.listen(8080): the course's port, unless --urls / ASPNETCORE_URLS / "urls" says otherwise.
-if (string.IsNullOrEmpty(builder.Configuration["urls"]))
-{
-    builder.WebHost.UseUrls("http://localhost:8080");
-}
+builder.UseWorkshopDefaults(port: 8080);                   // app.listen(8080), unless --urls says otherwise
 builder.Services.AddPostsStorage(builder.Configuration);   // SQLite file + image folder (Storage.cs, ImageStore.cs)
 builder.Services.AddPostsAuth();                           // JWT bearer tokens, 1 h (Tokens.cs)
 builder.Services.AddSignInRateLimit();                     // 10 sign-ups/logins a minute per address (AuthEndpoints.cs)
@@ -41,9 +36,5 @@ io.On("connection", socket => app.Logger.LogInformation("Client connected"));
 app.MapAuthEndpoints();                                    // /auth/signup, /auth/login, /auth/status
 app.MapFeedEndpoints();                                    // /feed/posts, /feed/post[/{postId}]; each change → io.Emit("posts", ...)
 
-app.Lifetime.ApplicationStarted.Register(() =>
-    app.Logger.LogInformation("PostsSync: open {Urls}", string.Join(", ", app.Urls)));
+app.OnListening(on => app.Logger.LogInformation("PostsSync: open {Urls}", on.Urls));
 app.Run();
-
-// Lets the tests start this very app on a free port (WebApplicationFactory<Program>).
-public partial class Program;

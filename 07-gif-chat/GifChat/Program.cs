@@ -8,13 +8,10 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.WebEncoders;
 using Realtime.SocketIO.AdminUI;
+using Workshop.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
-if (string.IsNullOrEmpty(builder.Configuration["urls"]))
-{
-    builder.WebHost.UseUrls("http://localhost:8005");   // app.set('port', process.env.PORT || 8005)
-}
+builder.UseWorkshopDefaults(port: 8005);                 // app.set('port', process.env.PORT || 8005)
 var settings = builder.Configuration.GetSection(GifChatOptions.Section);
 builder.Services.Configure<GifChatOptions>(settings);
 var database = Path.Combine(builder.Environment.ContentRootPath, settings.Get<GifChatOptions>()?.Database ?? new GifChatOptions().Database);
@@ -71,7 +68,7 @@ app.MapRazorPages();                                        // GET /, GET|POST /
 app.MapChatEndpoints();                                     // POST /room/{id}/chat, POST /room/{id}/gif
 // The sockets trust the session cookie, so only this site's pages may open them: the WebSocket Origin check.
 var io = app.MapSocketIO("/socket.io", o => o.Cors = ChatGuards.AllowedOrigins(app));   // also serves /socket.io/socket.io.js
-app.Services.GetRequiredService<ChatSockets>().Map(io, new SocketSession(app));   // socket.js
+app.Services.GetRequiredService<ChatSockets>().Map(new SocketSession(app));        // socket.js
 // The official Socket.IO Admin UI at /admin/: who is in the lobby and in each room, and every chat event, live.
 // `dotnet run` is Development (Properties/launchSettings.json): it opens without a password. Anywhere else it needs
 // Admin:PasswordHash, a bcrypt hash, from configuration, or the server refuses to start.
@@ -81,13 +78,5 @@ io.Instrument(o =>
 });
 app.MapSocketIOAdminUI();
 
-app.Lifetime.ApplicationStarted.Register(() =>
-{
-    foreach (var url in app.Urls)
-    {
-        app.Logger.LogInformation("{Port} 번 포트에서 대기 중", new Uri(url).Port);
-    }
-});
+app.OnListening(on => app.Logger.LogInformation("{Port} 번 포트에서 대기 중", on.Port));   // app.listen(app.get('port'), ...)
 app.Run();
-
-public partial class Program;

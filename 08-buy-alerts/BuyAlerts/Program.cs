@@ -3,12 +3,13 @@ using BuyAlerts.Auth;
 using BuyAlerts.Data;
 using BuyAlerts.Hosting;
 using BuyAlerts.Realtime;
+using Workshop.Hosting;
 
 // Step 08 (post 004, "실시간 구매 알림 기능 구현"): the shop's REST API, its pages and Socket.IO on one port.
 // The post's sock.on("BUY", ...) and io.emit("BUY_GOODS") → Realtime/ShopSocket.cs (OnConnection); the alert: PurchaseAlerts.cs.
 // Unlike the post, a BUY must name an order just placed (POST /api/orders, Api/OrdersApi.cs): README "What this port fixes".
 var builder = WebApplication.CreateBuilder(args);
-builder.UseDefaultPort(3000);                                                 // const port = 3000;
+builder.UseWorkshopDefaults(port: 3000);                                      // const port = 3000;
 builder.Services.AddShopDatabase(builder.Configuration, builder.Environment); // connect(); (SQLite, not MongoDB)
 builder.Services.AddShopAuth(builder.Configuration, builder.Environment);     // JWT from the cookie or the header, checked against its session
 builder.Services.AddSignInLimits();                                           // 10 sign-in (and sign-up) attempts a minute per address
@@ -33,7 +34,5 @@ var io = app.MapSocketIO("/socket.io");                                       //
 io.On("connection", app.Services.GetRequiredService<ShopSocket>().OnConnection); // io.on("connection", (sock) => {...});
 
 app.EnsureShopDatabase();
-app.LogPortWhenStarted();                                                     // http.listen(port, () => console.log(...));
+app.OnListening(on => app.Logger.LogInformation("{Port} 포트로 서버가 열렸어요!", on.Port)); // http.listen(port, () => console.log(...));
 app.Run();
-
-public partial class Program;

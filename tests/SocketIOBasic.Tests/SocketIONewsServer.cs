@@ -13,7 +13,8 @@ namespace SocketIOBasic.Tests;
 /// Step 03's Socket.IO server (its real Program) on a real port, with <see cref="Steps"/>: only the step's own log lines
 /// (connection, reply, disconnect...), without the library's Engine.IO lines whose order depends on timing; and
 /// <see cref="Sockets"/>: every server-side socket that ever connected, kept after it leaves, so a test can read
-/// what the server did for it (<c>socket.Data["news"]</c>: how many news it was sent); and <see cref="Transports"/>.
+/// what the server did for it (<see cref="NewsSentTo"/>: how many news it was sent, seen with <c>OnAnyOutgoing</c>);
+/// and <see cref="Transports"/>.
 /// </summary>
 public sealed class SocketIONewsServer : IAsyncDisposable
 {
@@ -22,7 +23,15 @@ public sealed class SocketIONewsServer : IAsyncDisposable
         App = app;
         Steps = steps;
         Io = app.Services.GetRequiredService<SocketIOServer>();
-        Io.On("connection", socket => Sockets[socket.Id] = socket);
+        Io.On("connection", socket =>
+        {
+            Sockets[socket.Id] = socket;
+            // Added right after Program's handler, before its timer's first tick: every news is counted.
+            socket.OnAnyOutgoing((eventName, _) =>
+            {
+                if (eventName == "news") _newsSent.AddOrUpdate(socket.Id, 1, (_, sent) => sent + 1);
+            });
+        });
         // The transport story, from the Engine.IO layer's events (its log writes session ids only at Debug).
         Io.Engine.Connection += session =>
         {
@@ -49,8 +58,10 @@ public sealed class SocketIONewsServer : IAsyncDisposable
 
     public ConcurrentDictionary<string, SocketIOSocket> Sockets { get; } = new();
 
+    private readonly ConcurrentDictionary<string, int> _newsSent = new();
+
     /// <summary>How many news the server has sent to socket <paramref name="id"/> so far.</summary>
-    public int NewsSentTo(string id) => Sockets[id].Data.TryGetValue("news", out var n) ? (int)n! : 0;
+    public int NewsSentTo(string id) => _newsSent.GetValueOrDefault(id);
 
     /// <param name="intervalMs">News:IntervalMs (the post: 3000).</param>
     /// <param name="urls">A fixed address (e.g. to restart on the same port); by default a free port.</param>

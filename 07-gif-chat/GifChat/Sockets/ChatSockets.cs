@@ -21,6 +21,7 @@ namespace GifChat;
 /// </list>
 /// </summary>
 public sealed class ChatSockets(
+    SocketIOServer io,
     RoomStore rooms,
     RoomPresence presence,
     GifFiles gifs,
@@ -33,58 +34,42 @@ public sealed class ChatSockets(
     private const string SystemUser = "system";
     private readonly ConcurrentDictionary<int, long> _pendingRemovals = new();   // room id → the latest "last one out"
     private long _removalTickets;
-    private SocketIOServer io = null!;
 
-    /// <summary>Sets up both namespaces on the server <c>app.MapSocketIO</c> returned.</summary>
-    public void Map(SocketIOServer server, SocketSession sessions)
+    /// <summary>Sets up both namespaces (the book's <c>module.exports = (server, app, sessionMiddleware) =&gt; ...</c>).</summary>
+    public void Map(SocketSession sessions)
     {
-        io = server;
-        io.Of(ChatEvents.Lobby).OnConnection(socket =>
+        var room = io.Of(ChatEvents.Lobby);
+        var chat = io.Of(ChatEvents.Chat);
+        chat.Use(async socket =>   // the book's wrap(sessionMiddleware): the page's session, read from the handshake's cookie
+        {
+            // Not connected yet, so no ConnectionAborted to pass: only the server's stop cancels this short read.
+            var visitor = await sessions.ReadAsync(socket.Handshake.Headers.Cookie, lifetime.ApplicationStopping)
+                ?? throw new SocketIOConnectException("세션이 없습니다. 페이지를 새로 고치세요.");
+            socket.Data[nameof(Visitor)] = visitor;
+        });
+
+        room.OnConnection(socket =>
         {
             logger.LogInformation("room 네임스페이스에 접속");
             socket.On("disconnect", () => logger.LogInformation("room 네임스페이스 접속 해제"));
         });
 
-        var chat = io.Of(ChatEvents.Chat);
-        chat.Use(async socket =>   // the book's wrap(sessionMiddleware): the page's session, read from the handshake's cookie
-        {
-            var visitor = await sessions.ReadAsync(socket.Handshake.Headers.Cookie, lifetime.ApplicationStopping)
-                ?? throw new SocketIOConnectException("세션이 없습니다. 페이지를 새로 고치세요.");
-            socket.Data[nameof(Visitor)] = visitor;
-        });
         chat.OnConnection(socket =>
         {
             logger.LogInformation("chat 네임스페이스에 접속");
-            var seat = new Seat(socket, (Visitor)socket.Data[nameof(Visitor)]!);
+            var seat = new Seat(socket, (Visitor)socket.Data[nameof(Visitor)]!, presence);
             socket.On<JsonElement>("join", (roomId, ack) => JoinAsync(seat, roomId, sessions, ack));
             socket.On<Whisper>("whisper", (whisper, ack) => SendWhisper(seat, whisper, ack));
             socket.On("disconnect", (SocketIOArgs _) => LeaveAsync(seat));
         });
     }
 
-    /// <summary>One socket on <c>/chat</c>: who it is, which room it joined. Its join and leave run one at a time.</summary>
-    private sealed class Seat(SocketIOSocket socket, Visitor visitor)
-    {
-        public SocketIOSocket Socket { get; } = socket;
-        public string User { get; } = visitor.Color!;
-        public string VisitorId { get; } = visitor.SessionId;
-        public string Cookie { get; } = socket.Handshake.Headers.Cookie.ToString();
-        public SemaphoreSlim Gate { get; } = new(1, 1);
-        private int _room;   // 0 = none; read by whisper outside the gate
-
-        public int? Room
-        {
-            get => Volatile.Read(ref _room) is var room and > 0 ? room : null;
-            set => Volatile.Write(ref _room, value ?? 0);
-        }
-    }
-
     private async Task JoinAsync(Seat seat, JsonElement roomIdArg, SocketSession sessions, SocketIOAck ack)
     {
-        var ct = lifetime.ApplicationStopping;
-        await seat.Gate.WaitAsync(ct);
+        var ct = seat.Socket.ConnectionAborted;   // work for this client only: stop when it disconnects
         try
         {
+            using var turn = await seat.TurnAsync(ct);
             var roomId = ParseRoomId(roomIdArg);
             var room = roomId is null ? null : await rooms.FindAsync(roomId.Value, ct);
             if (room is null)
@@ -104,11 +89,8 @@ public sealed class ChatSockets(
                 ack(joined == room.Id ? new { ok = true } : new { error = "one-room-per-connection" });
                 return;
             }
-            if (!seat.Socket.Connected)
-            {
-                return;   // it disconnected while this join waited
-            }
-            switch (presence.TryJoin(room.Id, new Member(seat.Socket.Id, seat.User, seat.VisitorId), room.Max))
+            ct.ThrowIfCancellationRequested();                      // it disconnected while this join waited
+            switch (seat.Sit(room))                                  // socket.join(data)
             {
                 case JoinResult.Full:
                     ack(new { error = "full" });
@@ -118,37 +100,35 @@ public sealed class ChatSockets(
                     return;
             }
             _pendingRemovals.TryRemove(room.Id, out _);   // someone came back before the empty room was removed
-            seat.Room = room.Id;
-            var name = ChatEvents.RoomName(room.Id);
-            seat.Socket.Join(name);
             var text = $"{seat.User}님이 입장하셨습니다.";
             await rooms.AddChatAsync(room.Id, SystemUser, text, gif: null, ct);   // system lines are kept in the history too
-            seat.Socket.To(name).Emit("join", new { user = SystemUser, chat = text });
+            seat.Socket.To(ChatEvents.RoomName(room.Id)).Emit("join", new { user = SystemUser, chat = text });
             SendMembers(room.Id);
             ack(new { ok = true });
         }
-        finally
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            seat.Gate.Release();
+            // It disconnected while joining: nobody to answer. Its leave, next in turn, gives back a seat taken.
         }
     }
 
     private async Task LeaveAsync(Seat seat)
     {
         logger.LogInformation("chat 네임스페이스 접속 해제");
+        // The socket is gone, so its ConnectionAborted has fired: the leave is the room's work, and only the server's
+        // stop cancels it.
         var ct = lifetime.ApplicationStopping;
         if (ct.IsCancellationRequested)
         {
             return;   // the server is stopping and closes every socket: nobody left, so no 퇴장 lines, and rooms stay
         }
-        await seat.Gate.WaitAsync(ct);
-        try
+        using (await seat.TurnAsync(ct))
         {
             if (seat.Room is not { } roomId)
             {
                 return;   // never joined: nothing to announce (the book read the Referer here and crashed without one)
             }
-            var remaining = presence.Leave(roomId, seat.Socket.Id);
+            var remaining = seat.Stand(roomId);
             if (remaining.Count == 0)
             {
                 RemoveWhenStillEmpty(roomId);
@@ -172,10 +152,6 @@ public sealed class ChatSockets(
                 events.RoomOwner(roomId, owner);
             }
         }
-        finally
-        {
-            seat.Gate.Release();
-        }
     }
 
     /// <summary>What the page sends to whisper: the other member's socket id (from <c>members</c>) and the text.</summary>
@@ -188,9 +164,7 @@ public sealed class ChatSockets(
     private void SendWhisper(Seat seat, Whisper whisper, SocketIOAck ack)
     {
         var text = whisper?.Chat?.Trim();
-        var target = seat.Room is { } roomId
-            ? presence.Members(roomId).FirstOrDefault(m => m.SocketId == whisper?.To && m.SocketId != seat.Socket.Id)
-            : null;
+        var target = seat.Neighbour(whisper?.To);
         if (target is null)
         {
             ack(new { error = "귓속말을 받을 사람이 이 방에 없습니다." });

@@ -35,7 +35,14 @@ public sealed class PageViewers(SocketIOServer io, ILogger<PageViewers> logger)
     public async Task MoveAsync(SocketIOSocket socket, string url)
     {
         var room = Room(url);
-        await _gate.WaitAsync();
+        try
+        {
+            await _gate.WaitAsync(socket.ConnectionAborted);   // a move is this client's work: not once it has gone
+        }
+        catch (OperationCanceledException)
+        {
+            return;   // it disconnected while waiting: its disconnect announces the counts of the pages it was on
+        }
         try
         {
             var left = PageRooms(socket.Rooms).Where(r => r != room).ToArray();

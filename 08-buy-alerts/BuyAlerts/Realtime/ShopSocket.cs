@@ -52,6 +52,8 @@ public sealed class ShopSocket(SocketIOServer io, PurchaseAlerts purchases, Page
                 logger.LogInformation("구매한 정보입니다.");
                 logger.LogInformation("{Data}", JsonSerializer.Serialize(data, LoggedJson));
             }
+            // Not socket.ConnectionAborted: the alert is for everyone, and a buyer who closes the tab right after paying
+            // has still bought (once the order is marked announced, stopping halfway would lose its alert).
             var outcome = await purchases.ToAlertAsync(userId, sessionId, data, lifetime.ApplicationStopping);
             if (outcome.Alert is null)
             {
