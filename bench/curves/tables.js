@@ -13,7 +13,12 @@ const opt = (name) => { const i = args.indexOf('--' + name); return i >= 0 ? arg
 const dataDir = path.join(__dirname, 'data');
 const sh = (c) => { try { return execSync(c, { encoding: 'utf8' }).trim(); } catch { return '?'; } };
 const median = (a) => { const s = [...a].sort((x, y) => x - y); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
-const fmt = (v, d = 1) => (v == null || Number.isNaN(v) ? '—' : v.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d }).replace(/,/g, ' '));
+// toFixed, as in the TSVs (so the tables and the plots' labels agree), with a space between thousands
+const fmt = (v, d = 1) => {
+  if (v == null || Number.isNaN(v)) return '—';
+  const [i, f] = v.toFixed(d).split('.');
+  return i.replace(/\B(?=(\d{3})+$)/g, ' ') + (f ? '.' + f : '');
+};
 
 // What ran: the machine (read now: run tables.js right after the runs, on the machine that ran them) and BenchHost.
 function header(kind, when) {
