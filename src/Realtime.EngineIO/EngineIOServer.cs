@@ -32,10 +32,13 @@ public sealed class EngineIOServer : IAsyncDisposable
     /// <summary>
     /// Creates a server; MapEngineIO does this for you. Its <c>Realtime.EngineIO</c> meter comes from
     /// <paramref name="meterFactory"/> (AddEngineIO passes the app's), else the server owns one.
+    /// <paramref name="services"/> are the application's root services, handed to every session as
+    /// <see cref="EngineIOSocket.RequestServices"/>; null hands each session the services of the request that opened it.
     /// </summary>
     public EngineIOServer(EngineIOServerOptions options, ILoggerFactory loggerFactory, TimeProvider? timeProvider = null,
-        IMeterFactory? meterFactory = null)
+        IMeterFactory? meterFactory = null, IServiceProvider? services = null)
     {
+        ApplicationServices = services;
         Options = options ?? throw new ArgumentNullException(nameof(options));
         loggerFactory ??= NullLoggerFactory.Instance;
         Logger = loggerFactory.CreateLogger<EngineIOServer>();
@@ -57,8 +60,8 @@ public sealed class EngineIOServer : IAsyncDisposable
     /// <summary>The transport layer's instruments (README, "Metrics").</summary>
     internal EngineIOMetrics Metrics { get; }
 
-    /// <summary>The root services given to sessions (set by MapEngineIO); null uses the opening request's.</summary>
-    internal IServiceProvider? ApplicationServices { get; set; }
+    /// <summary>The root services given to sessions (the constructor's); null uses the opening request's.</summary>
+    internal IServiceProvider? ApplicationServices { get; }
 
     /// <summary>Raised after the handshake packet is queued, before any client message is processed.</summary>
     public event Action<EngineIOSocket>? Connection;

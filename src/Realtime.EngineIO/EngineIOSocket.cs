@@ -377,9 +377,19 @@ public sealed class EngineIOSocket
     /// <summary>
     /// Runs <paramref name="action"/> as an incoming message is handled: never at the same time as a Message handler.
     /// For work that finishes a message's handling later, on another thread (Socket.IO's namespace join after an
-    /// asynchronous middleware), so that the client's next packets wait for it.
+    /// asynchronous middleware), so that the client's next packets wait for it. Keep <paramref name="action"/> short
+    /// and non-blocking: this session's incoming packets wait for it.
     /// </summary>
-    internal void RunAsDispatch<TState>(Action<TState> action, TState state)
+    /// <example>
+    /// <code>
+    /// _ = Task.Run(async () =&gt;
+    /// {
+    ///     await CheckAsync();                                       // off the dispatch, packets keep coming in...
+    ///     engine.RunAsDispatch(static s =&gt; s.Join(), state);        // ...and wait here while the join runs
+    /// });
+    /// </code>
+    /// </example>
+    public void RunAsDispatch<TState>(Action<TState> action, TState state)
     {
         lock (_dispatchGate) action(state);
     }

@@ -8,7 +8,7 @@ using Realtime.EngineIO;
 namespace Realtime.SocketIO;
 
 /// <summary>
-/// The Socket.IO server (Node's <c>io</c>). Get it from <c>app.MapSocketIO()</c> or from dependency injection
+/// The Socket.IO server (Node's <c>io</c>). Get it from <c>app.MapSocketIO().Server</c> or from dependency injection
 /// (after <c>AddSocketIO</c>). Methods without a namespace act on the main namespace <c>/</c>, as in Node:
 /// <c>io.On("connection", ...)</c>, <c>io.Emit(...)</c>, <c>io.To("room").Emit(...)</c>.
 /// </summary>
@@ -29,7 +29,7 @@ public sealed partial class SocketIOServer : IAsyncDisposable
         Services = services;
         // Both meters come from the app's IMeterFactory when there is one (AddSocketIO), so tests read them per server.
         var meterFactory = services?.GetService(typeof(System.Diagnostics.Metrics.IMeterFactory)) as System.Diagnostics.Metrics.IMeterFactory;
-        Engine = new EngineIOServer(options, loggerFactory, TimeProvider, meterFactory);
+        Engine = new EngineIOServer(options, loggerFactory, TimeProvider, meterFactory, services); // services: socket.Conn.RequestServices
         Metrics = new SocketIOMetrics(this, meterFactory);
         Engine.Connection += engine => _ = new SocketIOConnection(this, engine);
         Sockets = Of("/");

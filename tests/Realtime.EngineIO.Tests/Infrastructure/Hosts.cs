@@ -94,7 +94,7 @@ public sealed class EchoHost : IAsyncDisposable
         if (clock is not null) builder.Services.AddSingleton(clock);
         builder.Services.AddEngineIO(configure);
         var app = builder.Build();
-        var server = app.MapEngineIO("/engine.io");
+        var server = app.MapEngineIO("/engine.io").Server;
         server.Connection += socket => socket.Message += (s, message) => s.Send(message);
         return new EchoHost(app, await LocalKestrel.StartAsync(app), server, log);
     }
