@@ -56,7 +56,7 @@ internal sealed class EngineIOMetrics : IDisposable
 
     private static KeyValuePair<string, object?> Transport(string name) => new("engineio.transport", name);
 
-    private static KeyValuePair<string, object?> Reason(string reason) => new("engineio.close.reason", reason);
+    private static KeyValuePair<string, object?> Reason(EngineCloseReason reason) => new("engineio.close.reason", reason.ToNodeString());
 
     public void Opened(string transport)
     {
@@ -74,7 +74,7 @@ internal sealed class EngineIOMetrics : IDisposable
     }
 
     /// <summary>A session ended: <paramref name="openedAt"/> is a <see cref="Stopwatch"/> timestamp.</summary>
-    public void Closed(string transport, string reason, long openedAt)
+    public void Closed(string transport, EngineCloseReason reason, long openedAt)
     {
         if (_activeConnections.Enabled) _activeConnections.Add(-1, Transport(transport));
         if (_closes.Enabled) _closes.Add(1, Reason(reason));

@@ -331,6 +331,6 @@ public sealed class EngineIOServer : IAsyncDisposable
     internal void CloseAllSessions()
     {
         _disposed = true;
-        foreach (var socket in _clients.Values) socket.OnClose("server shutting down");
+        foreach (var socket in _clients.Values) socket.OnClose(EngineCloseReason.ServerShuttingDown);
     }
 }

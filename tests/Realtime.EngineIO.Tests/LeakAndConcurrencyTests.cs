@@ -25,7 +25,7 @@ public sealed class LeakAndConcurrencyTests
             Interlocked.Increment(ref opened);
             socket.Closed += (_, reason, _) =>
             {
-                reasons.AddOrUpdate(reason, 1, (_, n) => n + 1);
+                reasons.AddOrUpdate(reason.ToNodeString(), 1, (_, n) => n + 1);
                 if (Interlocked.Increment(ref closed) == cycles) allClosed.TrySetResult();
             };
         };

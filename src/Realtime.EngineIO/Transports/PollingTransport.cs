@@ -62,7 +62,7 @@ internal sealed class PollingTransport(EngineIOSocket socket, EngineIOServer ser
                 _pendingGet = pending;
                 Send([EnginePacket.Control(EnginePacketType.Noop)]);
                 MarkClosedLocked();
-                Socket.CloseLocked("transport close");
+                Socket.CloseLocked(EngineCloseReason.TransportClose);
             }
             else if (!overlap && !closed)
             {
@@ -158,7 +158,7 @@ internal sealed class PollingTransport(EngineIOSocket socket, EngineIOServer ser
         {
             packets.Add(EnginePacket.Control(EnginePacketType.Close));
             MarkClosedLocked();
-            Socket.CloseLocked("forced close");
+            Socket.CloseLocked(EngineCloseReason.ForcedClose);
         }
         get.TrySetResult(packets);
     }
@@ -358,7 +358,7 @@ internal sealed class PollingTransport(EngineIOSocket socket, EngineIOServer ser
         {
             if (!ReferenceEquals(timer, _closeTimer)) return;
             MarkClosedLocked();
-            Socket.CloseLocked("transport close");
+            Socket.CloseLocked(EngineCloseReason.TransportClose);
         }
         Socket.RaisePendingEvents();
     }
@@ -397,7 +397,7 @@ internal sealed class PollingTransport(EngineIOSocket socket, EngineIOServer ser
         {
             if (!ReferenceEquals(timer, _closeTimer)) return;
             MarkClosedLocked();
-            Socket.CloseLocked("forced close");
+            Socket.CloseLocked(EngineCloseReason.ForcedClose);
         }
         Socket.RaisePendingEvents();
     }

@@ -20,7 +20,7 @@ public sealed class EngineProbe
         Server = server;
         server.Connection += socket =>
         {
-            socket.Closed += (s, reason, description) => ClosedSource(s.Id).TrySetResult((reason, description));
+            socket.Closed += (s, reason, description) => ClosedSource(s.Id).TrySetResult((reason.ToNodeString(), description));
             socket.Upgraded += s => Source(_upgraded, s.Id).TrySetResult();
         };
         server.PollWaiting = socket => { if (_pollWaiting.TryRemove(socket.Id, out var tcs)) tcs.TrySetResult(); };
