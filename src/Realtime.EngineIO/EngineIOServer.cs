@@ -26,7 +26,6 @@ public sealed class EngineIOServer : IAsyncDisposable
 
     private readonly ConcurrentDictionary<string, EngineIOSocket> _clients = new(StringComparer.Ordinal);
     private readonly WebSocketMiddleware _webSockets;
-    private int _activeTimers;
     private volatile bool _disposed;
 
     /// <summary>
@@ -72,9 +71,6 @@ public sealed class EngineIOServer : IAsyncDisposable
     /// <summary>The open sessions (a snapshot).</summary>
     public IReadOnlyCollection<EngineIOSocket> Clients => _clients.Values.ToArray();
 
-    /// <summary>Diagnostics for tests: live timers (ping, ping timeout, upgrade, polling close). 0 when idle.</summary>
-    public int ActiveTimers => Volatile.Read(ref _activeTimers);
-
     /// <summary>Test synchronisation: a polling GET is now waiting for packets.</summary>
     internal Action<EngineIOSocket>? PollWaiting;
 
@@ -85,10 +81,6 @@ public sealed class EngineIOServer : IAsyncDisposable
     internal Action<EngineIOSocket>? PostAnswered;
 
     internal void RaiseDiagnostic(Action<EngineIOSocket>? hook, EngineIOSocket socket) => hook?.Invoke(socket);
-
-    internal void TimerCreated() => Interlocked.Increment(ref _activeTimers);
-
-    internal void TimerDisposed() => Interlocked.Decrement(ref _activeTimers);
 
     internal void RemoveClient(EngineIOSocket socket) => _clients.TryRemove(new KeyValuePair<string, EngineIOSocket>(socket.Id, socket));
 

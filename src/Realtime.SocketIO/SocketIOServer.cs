@@ -17,7 +17,6 @@ public sealed partial class SocketIOServer : IAsyncDisposable
     private readonly ConcurrentDictionary<string, SocketIONamespace> _namespaces = new(StringComparer.Ordinal);
     private readonly List<SocketIOParentNamespace> _parents = [];
     private int _parentIds;
-    private long _packetsEncoded;
 
     /// <summary>Creates a server and its Engine.IO server; <c>AddSocketIO</c>/<c>MapSocketIO</c> do this for you.</summary>
     public SocketIOServer(SocketIOServerOptions options, ILoggerFactory? loggerFactory = null, IServiceProvider? services = null, TimeProvider? timeProvider = null)
@@ -57,14 +56,8 @@ public sealed partial class SocketIOServer : IAsyncDisposable
     /// <summary>The Socket.IO instruments (README, "Metrics").</summary>
     internal SocketIOMetrics Metrics { get; }
 
-    /// <summary>How many broadcast packets were encoded (diagnostics: a broadcast encodes once, whatever the audience).</summary>
-    internal long PacketsEncoded => Interlocked.Read(ref _packetsEncoded);
-
-    internal void CountEncode()
-    {
-        Interlocked.Increment(ref _packetsEncoded);
-        Metrics.PacketEncoded();
-    }
+    /// <summary>A broadcast packet was encoded (once, whatever the audience): counted by the packets-encoded metric.</summary>
+    internal void CountEncode() => Metrics.PacketEncoded();
 
     // ---- namespaces ----
 
