@@ -71,17 +71,6 @@ public sealed class EngineIOServer : IAsyncDisposable
     /// <summary>The open sessions (a snapshot).</summary>
     public IReadOnlyCollection<EngineIOSocket> Clients => _clients.Values.ToArray();
 
-    /// <summary>Test synchronisation: a polling GET is now waiting for packets.</summary>
-    internal Action<EngineIOSocket>? PollWaiting;
-
-    /// <summary>Test synchronisation: a polling POST started reading its body.</summary>
-    internal Action<EngineIOSocket>? PostReading;
-
-    /// <summary>Test synchronisation: a polling POST's "ok" is written, and its request has not ended yet.</summary>
-    internal Action<EngineIOSocket>? PostAnswered;
-
-    internal void RaiseDiagnostic(Action<EngineIOSocket>? hook, EngineIOSocket socket) => hook?.Invoke(socket);
-
     internal void RemoveClient(EngineIOSocket socket) => _clients.TryRemove(new KeyValuePair<string, EngineIOSocket>(socket.Id, socket));
 
     /// <summary>Handles one HTTP request under the path (polling GET/POST, OPTIONS preflight, WebSocket upgrade).</summary>
