@@ -51,9 +51,6 @@ internal sealed class EngineIOMetrics : IDisposable
         _errors = _meter.CreateCounter<long>("engineio.server.errors", "{error}", "Refused requests and session errors, by kind (error.type).");
     }
 
-    /// <summary>The meter (tests read it with a MetricCollector).</summary>
-    public Meter Meter => _meter;
-
     private static KeyValuePair<string, object?> Transport(string name) => new("engineio.transport", name);
 
     private static KeyValuePair<string, object?> Reason(EngineCloseReason reason) => new("engineio.close.reason", reason.ToNodeString());

@@ -90,6 +90,9 @@ public sealed class EchoHost : IAsyncDisposable
     public EngineIOServer Server => Probe.Server;
     public Transcript Log { get; }
 
+    /// <summary>The app's services (its IMeterFactory, for a MetricCollector).</summary>
+    public IServiceProvider Services => _app.Services;
+
     public static async Task<EchoHost> StartAsync(Action<EngineIOServerOptions>? configure = null, TimeProvider? clock = null)
     {
         var log = new Transcript();
