@@ -16,7 +16,7 @@ var app = builder.Build();
 app.UseDefaultFiles();                                     // express.static: wwwroot/index.html at "/"
 app.UseStaticFiles();
 
-var io = app.MapSocketIO("/socket.io");                    // require("socket.io")(http, { cors }): the default path
+var io = app.MapSocketIO("/socket.io").Server;             // require("socket.io")(http, { cors }): the default path
 var log = app.Logger;
 
 // 요청에 따른 연결을 한 경우 어떤 식으로 연결할 것인가

@@ -12,7 +12,7 @@ app.UseDefaultFiles();                                     // "/" → wwwroot/in
 app.UseStaticFiles();
 
 // SocketIO(server, { path: "/socket.io" }): same port as the pages; also serves GET /socket.io/socket.io.js.
-var io = app.MapSocketIO("/socket.io");
+var io = app.MapSocketIO("/socket.io").Server;
 var every = TimeSpan.FromMilliseconds(app.Configuration.GetValue("News:IntervalMs", 3000));
 var clock = app.Services.GetRequiredService<TimeProvider>();
 var log = app.Logger;

@@ -14,7 +14,7 @@ app.UseStaticFiles();                                      // site.css, chat.js
 app.MapGet("/", () => Page("index.html"));                 // app.get("/", ...sendFile(public/index.html))
 app.MapGet("/room", () => Page("room.html"));              // app.get("/room", ...sendFile(public/room.html))
 
-var io = app.MapSocketIO();                                // new Server(server)
+var io = app.MapSocketIO().Server;                         // new Server(server)
 var log = app.Logger;
 
 io.On("connection", socket =>

@@ -14,7 +14,7 @@ var app = builder.Build();
 app.UseDefaultFiles();                                     // "/" → wwwroot/index.html
 app.UseStaticFiles();
 
-var io = app.MapSocketIO("/socket.io");                    // also serves /socket.io/socket.io.js
+var io = app.MapSocketIO("/socket.io").Server;             // also serves /socket.io/socket.io.js
 var log = app.Logger;
 
 // The main namespace "/": private, public, broadcast, rooms.

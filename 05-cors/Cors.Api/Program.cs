@@ -62,7 +62,7 @@ api.MapGet("/me", (HttpRequest request) => Visitor.FromCookieHeader(request.Head
 app.MapGet("/", () => "Step 05 API: /api/posts, /api/echo, /api/login, /api/me and Socket.IO at /socket.io. " +
                       "Open the page at http://localhost:3000 (Cors.Web).");
 
-var io = app.MapSocketIO("/socket.io");                    // also serves /socket.io/socket.io.js
+var io = app.MapSocketIO("/socket.io").Server;             // also serves /socket.io/socket.io.js
 io.On("connection", socket =>
 {
     var origin = socket.Handshake.Headers.Origin.ToString();

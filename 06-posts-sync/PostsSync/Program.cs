@@ -29,7 +29,7 @@ app.UseAuthorization();
 // require("socket.io")(server): Socket.IO on the same port as the API, at /socket.io (and /socket.io/socket.io.js).
 // The feed needs a token, so its live copy does too: the page connects with io({ auth: { token } }) and sockets
 // without a valid one are refused (SocketAuth.cs), so io.Emit("posts", ...) reaches signed-in users only.
-var io = app.MapSocketIO("/socket.io");
+var io = app.MapSocketIO("/socket.io").Server;
 io.Use(app.Services.GetRequiredService<SocketAuth>().AuthenticateAsync);
 io.On("connection", socket => app.Logger.LogInformation("Client connected"));
 

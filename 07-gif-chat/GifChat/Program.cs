@@ -67,7 +67,7 @@ app.UseWhen(c => !c.Request.Path.StartsWithSegments("/socket.io"), a => a.Use(Vi
 app.MapRazorPages();                                        // GET /, GET|POST /room, GET|POST /room/{id}
 app.MapChatEndpoints();                                     // POST /room/{id}/chat, POST /room/{id}/gif
 // The sockets trust the session cookie, so only this site's pages may open them: the WebSocket Origin check.
-var io = app.MapSocketIO("/socket.io", o => o.Cors = ChatGuards.AllowedOrigins(app));   // also serves /socket.io/socket.io.js
+var io = app.MapSocketIO("/socket.io", o => o.Cors = ChatGuards.AllowedOrigins(app)).Server;   // also serves /socket.io/socket.io.js
 app.Services.GetRequiredService<ChatSockets>().Map(new SocketSession(app));        // socket.js
 // The official Socket.IO Admin UI at /admin/: who is in the lobby and in each room, and every chat event, live.
 // `dotnet run` is Development (Properties/launchSettings.json): it opens without a password. Anywhere else it needs

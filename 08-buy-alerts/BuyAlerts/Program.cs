@@ -30,7 +30,7 @@ app.UseAuthorization();
 app.UseRateLimiter();
 app.MapGroup("/api").MapGoodsApi().MapCartApi().MapOrdersApi().MapUsersApi().MapAuthApi(); // app.use("/api", [goodsRouter, ...]);
 
-var io = app.MapSocketIO("/socket.io");                                       // also serves /socket.io/socket.io.js
+var io = app.MapSocketIO("/socket.io").Server;                                // also serves /socket.io/socket.io.js
 io.On("connection", app.Services.GetRequiredService<ShopSocket>().OnConnection); // io.on("connection", (sock) => {...});
 
 app.EnsureShopDatabase();

@@ -22,7 +22,7 @@ if (builder.Configuration.GetValue<bool>("Bench:InlineScheduling"))
     builder.WebHost.UseSockets(o => o.UnsafePreferInlineScheduling = true);
 var app = builder.Build();
 
-var io = app.MapSocketIO();
+var io = app.MapSocketIO().Server;
 io.On("connection", socket =>
 {
     // echo(payload, ack) → ack(payload): the JsonElement goes back as it came, never re-serialized through a type.

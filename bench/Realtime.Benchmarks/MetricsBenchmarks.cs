@@ -64,6 +64,6 @@ public class MetricsBenchmarks
     public void OpenAndClose()
     {
         _engine.Opened("websocket");
-        _engine.Closed("websocket", "transport close", System.Diagnostics.Stopwatch.GetTimestamp());
+        _engine.Closed("websocket", EngineCloseReason.TransportClose, System.Diagnostics.Stopwatch.GetTimestamp());
     }
 }

@@ -51,12 +51,9 @@ internal sealed class EngineIOMetrics : IDisposable
         _errors = _meter.CreateCounter<long>("engineio.server.errors", "{error}", "Refused requests and session errors, by kind (error.type).");
     }
 
-    /// <summary>The meter (tests read it with a MetricCollector).</summary>
-    public Meter Meter => _meter;
-
     private static KeyValuePair<string, object?> Transport(string name) => new("engineio.transport", name);
 
-    private static KeyValuePair<string, object?> Reason(string reason) => new("engineio.close.reason", reason);
+    private static KeyValuePair<string, object?> Reason(EngineCloseReason reason) => new("engineio.close.reason", reason.ToNodeString());
 
     public void Opened(string transport)
     {
@@ -74,7 +71,7 @@ internal sealed class EngineIOMetrics : IDisposable
     }
 
     /// <summary>A session ended: <paramref name="openedAt"/> is a <see cref="Stopwatch"/> timestamp.</summary>
-    public void Closed(string transport, string reason, long openedAt)
+    public void Closed(string transport, EngineCloseReason reason, long openedAt)
     {
         if (_activeConnections.Enabled) _activeConnections.Add(-1, Transport(transport));
         if (_closes.Enabled) _closes.Add(1, Reason(reason));

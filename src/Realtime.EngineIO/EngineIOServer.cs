@@ -26,16 +26,18 @@ public sealed class EngineIOServer : IAsyncDisposable
 
     private readonly ConcurrentDictionary<string, EngineIOSocket> _clients = new(StringComparer.Ordinal);
     private readonly WebSocketMiddleware _webSockets;
-    private int _activeTimers;
     private volatile bool _disposed;
 
     /// <summary>
     /// Creates a server; MapEngineIO does this for you. Its <c>Realtime.EngineIO</c> meter comes from
     /// <paramref name="meterFactory"/> (AddEngineIO passes the app's), else the server owns one.
+    /// <paramref name="services"/> are the application's root services, handed to every session as
+    /// <see cref="EngineIOSocket.RequestServices"/>; null hands each session the services of the request that opened it.
     /// </summary>
     public EngineIOServer(EngineIOServerOptions options, ILoggerFactory loggerFactory, TimeProvider? timeProvider = null,
-        IMeterFactory? meterFactory = null)
+        IMeterFactory? meterFactory = null, IServiceProvider? services = null)
     {
+        ApplicationServices = services;
         Options = options ?? throw new ArgumentNullException(nameof(options));
         loggerFactory ??= NullLoggerFactory.Instance;
         Logger = loggerFactory.CreateLogger<EngineIOServer>();
@@ -57,8 +59,8 @@ public sealed class EngineIOServer : IAsyncDisposable
     /// <summary>The transport layer's instruments (README, "Metrics").</summary>
     internal EngineIOMetrics Metrics { get; }
 
-    /// <summary>The root services given to sessions (set by MapEngineIO); null uses the opening request's.</summary>
-    internal IServiceProvider? ApplicationServices { get; set; }
+    /// <summary>The root services given to sessions (the constructor's); null uses the opening request's.</summary>
+    internal IServiceProvider? ApplicationServices { get; }
 
     /// <summary>Raised after the handshake packet is queued, before any client message is processed.</summary>
     public event Action<EngineIOSocket>? Connection;
@@ -68,24 +70,6 @@ public sealed class EngineIOServer : IAsyncDisposable
 
     /// <summary>The open sessions (a snapshot).</summary>
     public IReadOnlyCollection<EngineIOSocket> Clients => _clients.Values.ToArray();
-
-    /// <summary>Diagnostics for tests: live timers (ping, ping timeout, upgrade, polling close). 0 when idle.</summary>
-    public int ActiveTimers => Volatile.Read(ref _activeTimers);
-
-    /// <summary>Test synchronisation: a polling GET is now waiting for packets.</summary>
-    internal Action<EngineIOSocket>? PollWaiting;
-
-    /// <summary>Test synchronisation: a polling POST started reading its body.</summary>
-    internal Action<EngineIOSocket>? PostReading;
-
-    /// <summary>Test synchronisation: a polling POST's "ok" is written, and its request has not ended yet.</summary>
-    internal Action<EngineIOSocket>? PostAnswered;
-
-    internal void RaiseDiagnostic(Action<EngineIOSocket>? hook, EngineIOSocket socket) => hook?.Invoke(socket);
-
-    internal void TimerCreated() => Interlocked.Increment(ref _activeTimers);
-
-    internal void TimerDisposed() => Interlocked.Decrement(ref _activeTimers);
 
     internal void RemoveClient(EngineIOSocket socket) => _clients.TryRemove(new KeyValuePair<string, EngineIOSocket>(socket.Id, socket));
 
@@ -328,6 +312,6 @@ public sealed class EngineIOServer : IAsyncDisposable
     internal void CloseAllSessions()
     {
         _disposed = true;
-        foreach (var socket in _clients.Values) socket.OnClose("server shutting down");
+        foreach (var socket in _clients.Values) socket.OnClose(EngineCloseReason.ServerShuttingDown);
     }
 }

@@ -98,6 +98,18 @@ public sealed class EngineCorsOptions
     public bool IsOriginAllowed(string origin) =>
         OriginPredicate?.Invoke(origin) ?? (Origins.Count == 0 || Origins.Contains("*") || Origins.Contains(origin));
 
+    /// <summary>
+    /// Writes these CORS headers to <paramref name="response"/> as the Engine.IO endpoint does (the <c>cors</c> npm
+    /// middleware's rules), for a resource served beside it, such as Socket.IO's client bundle.
+    /// <paramref name="preflight"/> adds the preflight headers (methods, allowed headers, max age).
+    /// </summary>
+    public void WriteHeaders(HttpRequest request, HttpResponse response, bool preflight = false)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(response);
+        EngineCors.Apply(this, request, response.Headers, preflight);
+    }
+
     /// <summary>Any origin: <c>cors: { origin: "*" }</c>.</summary>
     public static EngineCorsOptions AnyOrigin() => new() { Origins = ["*"] };
 

@@ -37,7 +37,7 @@ public sealed class EngineIOSocket
     private readonly List<EnginePacket> _writeBuffer = [];
     private long _writeBufferBytes;
     private bool _closeAfterFlush;
-    private (string Reason, string? Description)? _pendingClosed;
+    private (EngineCloseReason Reason, string? Description)? _pendingClosed;
     private volatile bool _hasPendingEvents;
     private bool _eventsDeferred; // the pending events are raised from the thread pool (see WriteBufferFullLocked)
 
@@ -97,10 +97,10 @@ public sealed class EngineIOSocket
     public event Action<EngineIOSocket, EngineMessage>? Message;
 
     /// <summary>
-    /// Raised once when the session ends, with Node's reason ("transport close", "transport error", "ping timeout",
-    /// "parse error", "forced close", "server shutting down") and an optional description.
+    /// Raised once when the session ends, with the reason (<see cref="EngineCloseReason"/>; its Node string is
+    /// <see cref="EngineCloseReasonExtensions.ToNodeString"/>) and an optional description ("write buffer full", …).
     /// </summary>
-    public event Action<EngineIOSocket, string, string?>? Closed;
+    public event Action<EngineIOSocket, EngineCloseReason, string?>? Closed;
 
     /// <summary>Raised when the transport switched to websocket.</summary>
     public event Action<EngineIOSocket>? Upgraded;
@@ -177,7 +177,7 @@ public sealed class EngineIOSocket
     /// <summary>Queues a binary message.</summary>
     public void Send(ReadOnlyMemory<byte> data) => Send(EngineMessage.FromBinary(data));
 
-    /// <summary>Flushes what is queued, then closes the session with reason "forced close".</summary>
+    /// <summary>Flushes what is queued, then closes the session (<see cref="EngineCloseReason.ForcedClose"/>).</summary>
     public void Close()
     {
         lock (Gate)
@@ -233,7 +233,7 @@ public sealed class EngineIOSocket
     internal void WriteBufferFullLocked()
     {
         Log.WriteBufferFull(_logger, LogId, _server.Options.MaxBufferedBytes);
-        CloseLocked("transport error", "write buffer full");
+        CloseLocked(EngineCloseReason.TransportError, "write buffer full");
         // This runs inside a Send: raise Closed from the thread pool instead, so that code sending in a loop (say,
         // over its list of users) never sees one of them disconnect in the middle of it. Node never closes in send().
         _eventsDeferred = true;
@@ -247,7 +247,7 @@ public sealed class EngineIOSocket
     private void CloseTransportLocked()
     {
         // Polling may defer the close until the client's next GET (which then receives "6\x1e1").
-        if (_transport.BeginClose(graceful: true)) CloseLocked("forced close");
+        if (_transport.BeginClose(graceful: true)) CloseLocked(EngineCloseReason.ForcedClose);
     }
 
     // ---------------------------------------------------------------- lifecycle
@@ -274,14 +274,14 @@ public sealed class EngineIOSocket
     }
 
     /// <summary>Closes the session (socket.ts onClose) and raises Closed once.</summary>
-    internal void OnClose(string reason, string? description = null)
+    internal void OnClose(EngineCloseReason reason, string? description = null)
     {
         lock (Gate) CloseLocked(reason, description);
         RaisePendingEvents();
     }
 
     /// <summary>Closes the session under the lock; the Closed event is raised by <see cref="RaisePendingEvents"/>.</summary>
-    internal void CloseLocked(string reason, string? description = null)
+    internal void CloseLocked(EngineCloseReason reason, string? description = null)
     {
         if (_state == EngineSocketState.Closed) return;
         _state = EngineSocketState.Closed;
@@ -300,8 +300,8 @@ public sealed class EngineIOSocket
         _transport.BeginClose(graceful: false);
         _server.RemoveClient(this);
         _server.Metrics.Closed(_transport.Name, reason, _openedAt);
-        if (reason == "parse error") _server.Metrics.Error(EngineIOMetrics.ParseError);
-        else if (reason == "transport error") _server.Metrics.Error(EngineIOMetrics.TransportError);
+        if (reason == EngineCloseReason.ParseError) _server.Metrics.Error(EngineIOMetrics.ParseError);
+        else if (reason == EngineCloseReason.TransportError) _server.Metrics.Error(EngineIOMetrics.TransportError);
         _pendingClosed = (reason, description);
         _hasPendingEvents = true;
     }
@@ -312,7 +312,7 @@ public sealed class EngineIOSocket
         // Every path that closes under the lock calls this afterwards on the same thread, so a plain read is enough
         // to skip the lock in the common case (nothing to raise).
         if (!_hasPendingEvents) return;
-        (string Reason, string? Description)? closed;
+        (EngineCloseReason Reason, string? Description)? closed;
         lock (Gate)
         {
             if (_eventsDeferred) return;
@@ -321,7 +321,7 @@ public sealed class EngineIOSocket
             _hasPendingEvents = false;
         }
         if (closed is not { } c) return;
-        Log.ConnectionClosed(_logger, Id, c.Reason, c.Description);
+        Log.ConnectionClosed(_logger, Id, c.Reason.ToNodeString(), c.Description);
         EventRaiser.Raise(Closed, (Socket: this, c.Reason, c.Description),
             static (handler, s) => handler(s.Socket, s.Reason, s.Description), _logger, LogId, "Closed");
     }
@@ -356,7 +356,7 @@ public sealed class EngineIOSocket
         {
             if (_state == EngineSocketState.Closed || _pingTimeoutTimer is null
                 || _server.TimeProvider.GetUtcNow() < _pingDeadline) return false;
-            CloseLocked("ping timeout");
+            CloseLocked(EngineCloseReason.PingTimeout);
         }
         RaisePendingEvents();
         return true;
@@ -367,7 +367,7 @@ public sealed class EngineIOSocket
         lock (Gate)
         {
             if (!ReferenceEquals(timer, _pingTimeoutTimer)) return;
-            CloseLocked("ping timeout");
+            CloseLocked(EngineCloseReason.PingTimeout);
         }
         RaisePendingEvents();
     }
@@ -377,9 +377,19 @@ public sealed class EngineIOSocket
     /// <summary>
     /// Runs <paramref name="action"/> as an incoming message is handled: never at the same time as a Message handler.
     /// For work that finishes a message's handling later, on another thread (Socket.IO's namespace join after an
-    /// asynchronous middleware), so that the client's next packets wait for it.
+    /// asynchronous middleware), so that the client's next packets wait for it. Keep <paramref name="action"/> short
+    /// and non-blocking: this session's incoming packets wait for it.
     /// </summary>
-    internal void RunAsDispatch<TState>(Action<TState> action, TState state)
+    /// <example>
+    /// <code>
+    /// _ = Task.Run(async () =&gt;
+    /// {
+    ///     await CheckAsync();                                       // off the dispatch, packets keep coming in...
+    ///     engine.RunAsDispatch(static s =&gt; s.Join(), state);        // ...and wait here while the join runs
+    /// });
+    /// </code>
+    /// </example>
+    public void RunAsDispatch<TState>(Action<TState> action, TState state)
     {
         lock (_dispatchGate) action(state);
     }
@@ -411,7 +421,7 @@ public sealed class EngineIOSocket
             {
                 var count = payload.AsSpan().Count(EnginePayloadCodec.Separator) + 1;
                 Log.TooManyPackets(_logger, Id, count, max);
-                OnClose("parse error", $"{count} packets in one payload, over the limit of {max}");
+                OnClose(EngineCloseReason.ParseError, $"{count} packets in one payload, over the limit of {max}");
                 return false;
             }
             IReadOnlyList<EnginePacket> packets;
@@ -441,7 +451,7 @@ public sealed class EngineIOSocket
                         if (transport.Writable)
                         {
                             transport.OnClientClosedLocked();
-                            CloseLocked("transport close");
+                            CloseLocked(EngineCloseReason.TransportClose);
                         }
                         else
                         {
@@ -453,7 +463,7 @@ public sealed class EngineIOSocket
                 }
                 OnPacket(transport, packet);
             }
-            if (error is not null) OnClose("parse error", error.Message);
+            if (error is not null) OnClose(EngineCloseReason.ParseError, error.Message);
             return ReadyState != EngineSocketState.Closed;
         }
     }
@@ -476,7 +486,7 @@ public sealed class EngineIOSocket
             {
                 case EnginePacketType.Ping:
                     // In v4 only the server pings.
-                    CloseLocked("transport error", "invalid heartbeat direction");
+                    CloseLocked(EngineCloseReason.TransportError, "invalid heartbeat direction");
                     break;
                 case EnginePacketType.Pong:
                     // Only a pong that answers our ping restarts the interval: unsolicited pongs would otherwise put
@@ -490,7 +500,7 @@ public sealed class EngineIOSocket
                     break;
                 case EnginePacketType.Close:
                     // Node 6.6 ignores "1" on a WebSocket (the client closes the socket right after); closing now is cleaner.
-                    CloseLocked("transport close");
+                    CloseLocked(EngineCloseReason.TransportClose);
                     break;
                 case EnginePacketType.Message:
                     message = packet.Message;
@@ -515,12 +525,12 @@ public sealed class EngineIOSocket
             }
             if (!ReferenceEquals(transport, _transport) || _state == EngineSocketState.Closed) return;
             Log.TransportError(_logger, Id, transport.Name, error);
-            CloseLocked("transport error", error);
+            CloseLocked(EngineCloseReason.TransportError, error);
         }
         RaisePendingEvents();
     }
 
-    /// <summary>A WebSocket frame that is not an Engine.IO packet: the session closes with "parse error".</summary>
+    /// <summary>A WebSocket frame that is not an Engine.IO packet: the session closes with <see cref="EngineCloseReason.ParseError"/>.</summary>
     internal void OnTransportParseError(EngineTransport transport, string error)
     {
         lock (Gate)
@@ -531,7 +541,7 @@ public sealed class EngineIOSocket
                 return;
             }
             if (!ReferenceEquals(transport, _transport)) return;
-            CloseLocked("parse error", error);
+            CloseLocked(EngineCloseReason.ParseError, error);
         }
         RaisePendingEvents();
     }
@@ -547,7 +557,7 @@ public sealed class EngineIOSocket
                 return;
             }
             if (!ReferenceEquals(transport, _transport)) return;
-            CloseLocked("transport close");
+            CloseLocked(EngineCloseReason.TransportClose);
         }
         RaisePendingEvents();
     }
@@ -605,7 +615,7 @@ public sealed class EngineIOSocket
                 if (_state == EngineSocketState.Closing)
                 {
                     probe.BeginClose(graceful: true);
-                    CloseLocked("forced close");
+                    CloseLocked(EngineCloseReason.ForcedClose);
                 }
             }
             else

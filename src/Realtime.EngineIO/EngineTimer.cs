@@ -1,22 +1,19 @@
 namespace Realtime.EngineIO;
 
 /// <summary>
-/// A one-shot (or periodic) timer from the server's <see cref="TimeProvider"/>, counted in
-/// <see cref="EngineIOServer.ActiveTimers"/> from creation until <see cref="Dispose"/> so tests can prove none leak.
+/// A one-shot (or periodic) timer from the server's <see cref="TimeProvider"/>, disposed with what owns it (a test
+/// proves none leaks by counting the timers of the TimeProvider it gives the server).
 /// The callback receives the timer itself: the owner compares it with its current field to ignore a stale firing.
 /// </summary>
 internal sealed class EngineTimer : IDisposable
 {
     private readonly ITimer _timer;
     private readonly Action<EngineTimer> _callback;
-    private readonly EngineIOServer _server;
     private int _disposed;
 
     public EngineTimer(EngineIOServer server, Action<EngineTimer> callback, TimeSpan dueTime, TimeSpan period)
     {
-        _server = server;
         _callback = callback;
-        server.TimerCreated();
         _timer = server.TimeProvider.CreateTimer(static state => ((EngineTimer)state!).Fire(), this, dueTime, period);
     }
 
@@ -35,6 +32,5 @@ internal sealed class EngineTimer : IDisposable
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         _timer.Dispose();
-        _server.TimerDisposed();
     }
 }

@@ -71,4 +71,17 @@ internal static partial class Log
     [LoggerMessage(EventId = 15, EventName = "TooManyFragments", Level = LogLevel.Debug,
         Message = "Engine.IO session {Sid}: a WebSocket message in more than {Limit} fragments; closing with 1008")]
     public static partial void TooManyFragments(ILogger logger, string sid, int limit);
+
+    // Trace: the moments of the polling exchange, for following one session's requests (and what tests wait on).
+    [LoggerMessage(EventId = 16, EventName = "PollWaiting", Level = LogLevel.Trace,
+        Message = "Engine.IO session {Sid}: a polling GET waits for packets")]
+    public static partial void PollWaiting(ILogger logger, string sid);
+
+    [LoggerMessage(EventId = 17, EventName = "PostReading", Level = LogLevel.Trace,
+        Message = "Engine.IO session {Sid}: reading a polling POST's body")]
+    public static partial void PostReading(ILogger logger, string sid);
+
+    [LoggerMessage(EventId = 18, EventName = "PostAnswered", Level = LogLevel.Trace,
+        Message = "Engine.IO session {Sid}: a polling POST answered \"ok\"")]
+    public static partial void PostAnswered(ILogger logger, string sid);
 }

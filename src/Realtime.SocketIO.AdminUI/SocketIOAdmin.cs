@@ -307,7 +307,7 @@ public sealed class SocketIOAdmin : IAsyncDisposable
         {
             if (Watching) _events.AddTraffic(outgoing: true, ByteCount(message));
         };
-        engine.Closed += (_, reason, _) => { if (!_disposed) _events.Add("rawDisconnection", reason); };
+        engine.Closed += (_, reason, _) => { if (!_disposed) _events.Add("rawDisconnection", reason.ToNodeString()); };
     }
 
     private static int ByteCount(EngineMessage message) =>

@@ -17,7 +17,7 @@ public static class SocketIOAdminExtensions
     /// </summary>
     /// <example>
     /// <code>
-    /// var io = app.MapSocketIO();
+    /// var io = app.MapSocketIO().Server;
     /// io.Instrument(o => o.Auth = SocketIOAdminAuth.Basic("admin", builder.Configuration["Admin:PasswordHash"]!));
     /// app.MapSocketIOAdminUI();   // the dashboard at /admin/
     /// </code>

@@ -30,11 +30,11 @@ internal static class ClientBundle
     public static string ClientVersion => Version.Value;
 
     /// <summary>Maps one literal route per file, so every other name under the path still reaches Engine.IO.</summary>
-    public static void Map(IEndpointRouteBuilder endpoints, string path, EngineCorsOptions? cors)
+    public static IEnumerable<IEndpointConventionBuilder> Map(IEndpointRouteBuilder endpoints, string path, EngineCorsOptions? cors)
     {
         foreach (var file in Files.SelectMany(f => new[] { f, f + ".map" }))
         {
-            endpoints.MapGet($"{path.TrimEnd('/')}/{file}", (HttpContext context) => Serve(context, file, cors))
+            yield return endpoints.MapGet($"{path.TrimEnd('/')}/{file}", (HttpContext context) => Serve(context, file, cors))
                 .WithDisplayName("Socket.IO client " + file)
                 .ExcludeFromDescription();
         }
@@ -45,7 +45,7 @@ internal static class ClientBundle
         var response = context.Response;
         if (cors is not null)
         {
-            EngineCors.Apply(cors, context.Request, response.Headers, preflight: false);
+            cors.WriteHeaders(context.Request, response);
         }
 
         var etag = $"\"{ClientVersion}\"";

@@ -271,7 +271,8 @@ internal sealed class SocketIOConnection
         Engine.Close();
     }
 
-    private void OnEngineClosed(EngineIOSocket engine, string reason, string? description) => OnClosed(reason, description);
+    private void OnEngineClosed(EngineIOSocket engine, EngineCloseReason reason, string? description) =>
+        OnClosed(SocketIODisconnectReason.FromEngine(reason), description);
 
     private void OnClosed(string reason, string? description)
     {

@@ -1,3 +1,5 @@
+using Realtime.EngineIO;
+
 namespace Realtime.SocketIO;
 
 /// <summary>The reasons given to the <c>"disconnect"</c> and <c>"disconnecting"</c> handlers (the Node server's strings).</summary>
@@ -21,4 +23,16 @@ public static class SocketIODisconnectReason
     public const string ForcedClose = "forced close";
     /// <summary>The server closed the whole connection (<c>Disconnect(close: true)</c>, a protocol violation, the connect timeout).</summary>
     public const string ForcedServerClose = "forced server close";
+
+    /// <summary>The reason a socket gets when its Engine.IO session closed: Node passes the engine's string on unchanged.</summary>
+    internal static string FromEngine(EngineCloseReason reason) => reason switch
+    {
+        EngineCloseReason.TransportClose => TransportClose,
+        EngineCloseReason.TransportError => TransportError,
+        EngineCloseReason.PingTimeout => PingTimeout,
+        EngineCloseReason.ParseError => ParseError,
+        EngineCloseReason.ForcedClose => ForcedClose,
+        EngineCloseReason.ServerShuttingDown => ServerShuttingDown,
+        _ => reason.ToNodeString(),
+    };
 }

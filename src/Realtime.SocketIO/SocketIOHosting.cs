@@ -34,55 +34,129 @@ namespace Microsoft.Extensions.DependencyInjection
             services.AddEngineIO(); // the UseWebSockets startup filter
             services.AddOptions<SocketIOServerOptions>();
             if (configure is not null) services.Configure(configure);
-            services.TryAddSingleton(sp => new SocketIOServer(
-                sp.GetRequiredService<IOptions<SocketIOServerOptions>>().Value,
-                sp.GetService<ILoggerFactory>(),
-                sp,
-                sp.GetService<TimeProvider>()));
+            services.TryAddSingleton<SocketIOServerSlot>();
+            services.TryAddSingleton(sp => sp.GetRequiredService<SocketIOServerSlot>().Create(sp));
             return new SocketIOServerBuilder(services);
         }
 
         private sealed record SocketIOServerBuilder(IServiceCollection Services) : ISocketIOServerBuilder;
     }
+
+    /// <summary>
+    /// Builds the registered server once, with the options of AddSocketIO plus the <c>configure</c> of the first
+    /// MapSocketIO when the server did not exist yet: options are complete before the server is built, never edited after.
+    /// </summary>
+    internal sealed class SocketIOServerSlot
+    {
+        private readonly object _gate = new();
+        private Action<SocketIOServerOptions>? _mapConfigure;
+        private bool _created;
+        private bool _mapped;
+
+        public SocketIOServer Create(IServiceProvider services)
+        {
+            lock (_gate)
+            {
+                var options = services.GetRequiredService<IOptions<SocketIOServerOptions>>().Value;
+                _mapConfigure?.Invoke(options);
+                _mapConfigure = null;
+                _created = true;
+                return new SocketIOServer(options, services.GetService<ILoggerFactory>(), services, services.GetService<TimeProvider>());
+            }
+        }
+
+        /// <summary>The registered server for the first MapSocketIO, else null (the caller makes a server of its own).</summary>
+        public SocketIOServer? TakeForMapping(IServiceProvider services, Action<SocketIOServerOptions>? configure)
+        {
+            lock (_gate)
+            {
+                if (_mapped) return null;
+                _mapped = true;
+                if (_created && configure is not null)
+                    throw new InvalidOperationException("The SocketIOServer was created before MapSocketIO, so MapSocketIO cannot configure it: pass the options to AddSocketIO instead.");
+                _mapConfigure = configure;
+            }
+            return services.GetRequiredService<SocketIOServer>();
+        }
+    }
 }
 
 namespace Microsoft.AspNetCore.Builder
 {
+    /// <summary>
+    /// What MapSocketIO returns (as MapHub returns SignalR's <c>HubEndpointConventionBuilder</c>): the conventions of
+    /// ASP.NET Core endpoints (<c>.RequireAuthorization()</c>, <c>.RequireCors(...)</c>, <c>.WithMetadata(...)</c>)
+    /// apply to every endpoint it mapped (the Engine.IO endpoint and the client bundle), and <see cref="Server"/> is
+    /// Node's <c>io</c>: <c>var io = app.MapSocketIO("/socket.io").Server;</c>.
+    /// </summary>
+    public sealed class SocketIOEndpointConventionBuilder : IEndpointConventionBuilder
+    {
+        private readonly List<IEndpointConventionBuilder> _endpoints;
+
+        internal SocketIOEndpointConventionBuilder(SocketIOServer server, List<IEndpointConventionBuilder> endpoints)
+        {
+            Server = server;
+            _endpoints = endpoints;
+        }
+
+        /// <summary>The mapped server (Node's <c>io</c>).</summary>
+        public SocketIOServer Server { get; }
+
+        /// <inheritdoc/>
+        public void Add(Action<EndpointBuilder> convention)
+        {
+            foreach (var endpoint in _endpoints) endpoint.Add(convention);
+        }
+
+        /// <inheritdoc/>
+        public void Finally(Action<EndpointBuilder> finallyConvention)
+        {
+            foreach (var endpoint in _endpoints) endpoint.Finally(finallyConvention);
+        }
+    }
+
     /// <summary>Maps the Socket.IO endpoint.</summary>
     public static class SocketIOEndpointRouteBuilderExtensions
     {
         /// <summary>
-        /// Maps Socket.IO at <paramref name="path"/> (default: the options' path, <c>/socket.io</c>), serves the browser
-        /// client at <c>{path}/socket.io.js</c> when <see cref="SocketIOServerOptions.ServeClient"/> is on, and returns
-        /// the server: <c>var io = app.MapSocketIO("/socket.io");</c>. Uses the server registered by <c>AddSocketIO</c>,
-        /// or creates one. Connections are closed when the application stops.
+        /// Maps Socket.IO at <paramref name="path"/> (default: the options' path, <c>/socket.io</c>) and serves the
+        /// browser client at <c>{path}/socket.io.js</c> when <see cref="SocketIOServerOptions.ServeClient"/> is on:
+        /// <c>var io = app.MapSocketIO("/socket.io").Server;</c>. Uses the server registered by <c>AddSocketIO</c> if it
+        /// is not mapped yet, or creates one. <paramref name="configure"/> completes the options before the server is
+        /// built (it throws when the registered server already exists: configure it in AddSocketIO then). Returns a
+        /// convention builder for all these endpoints (<c>.RequireAuthorization()</c>, <c>.RequireCors(...)</c>), whose
+        /// <see cref="SocketIOEndpointConventionBuilder.Server"/> is the server. Connections are closed when the
+        /// application stops.
         /// </summary>
-        public static SocketIOServer MapSocketIO(this IEndpointRouteBuilder endpoints, string? path = null, Action<SocketIOServerOptions>? configure = null)
+        public static SocketIOEndpointConventionBuilder MapSocketIO(this IEndpointRouteBuilder endpoints, string? path = null, Action<SocketIOServerOptions>? configure = null)
         {
             ArgumentNullException.ThrowIfNull(endpoints);
             var services = endpoints.ServiceProvider;
-            var server = services.GetService<SocketIOServer>();
-            // The registered server is mapped once; a second MapSocketIO gets a server of its own.
-            if (server is null || server.Engine.ApplicationServices is not null)
-                server = new SocketIOServer(new SocketIOServerOptions(), services.GetService<ILoggerFactory>(), services, services.GetService<TimeProvider>());
-            server.Engine.ApplicationServices = services;   // socket.Conn.RequestServices: the app's services
+            var server = services.GetService<SocketIOServerSlot>()?.TakeForMapping(services, configure);
+            if (server is null)
+            {
+                // A second MapSocketIO, or no AddSocketIO: a server of its own.
+                var options = new SocketIOServerOptions();
+                configure?.Invoke(options);
+                server = new SocketIOServer(options, services.GetService<ILoggerFactory>(), services, services.GetService<TimeProvider>());
+            }
 
-            if (path is not null) server.Options.Path = path;
-            configure?.Invoke(server.Options);
-            server.Options.Path = server.Options.Path.TrimEnd('/');
-            var route = string.IsNullOrEmpty(server.Options.Path) ? "/" : server.Options.Path;
-
-            endpoints.Map(route, server.Engine.HandleRequestAsync).WithDisplayName("Socket.IO " + route);
-            endpoints.Map(route.TrimEnd('/') + "/{**rest}", server.Engine.HandleRequestAsync).WithDisplayName("Socket.IO " + route + "/*");
+            var route = (path ?? server.Options.Path).TrimEnd('/');
+            if (route.Length == 0) route = "/";
+            List<IEndpointConventionBuilder> mapped =
+            [
+                endpoints.Map(route, server.Engine.HandleRequestAsync).WithDisplayName("Socket.IO " + route),
+                endpoints.Map(route.TrimEnd('/') + "/{**rest}", server.Engine.HandleRequestAsync).WithDisplayName("Socket.IO " + route + "/*"),
+            ];
             if (server.Options.ServeClient)
             {
-                ClientBundle.Map(endpoints, route, server.Options.Cors);
+                mapped.AddRange(ClientBundle.Map(endpoints, route, server.Options.Cors));
             }
 
             // Close connections before Kestrel waits for open requests, or pending long-polls would delay shutdown.
             // (Engine.IO closes its sessions synchronously at the start of DisposeAsync; nothing to wait for here.)
             services.GetService<IHostApplicationLifetime>()?.ApplicationStopping.Register(() => _ = server.DisposeAsync().AsTask());
-            return server;
+            return new SocketIOEndpointConventionBuilder(server, mapped);
         }
     }
 }

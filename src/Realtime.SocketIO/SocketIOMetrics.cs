@@ -49,9 +49,6 @@ internal sealed class SocketIOMetrics : IDisposable
         _errors = _meter.CreateCounter<long>("socketio.server.errors", "{error}", "Client errors and refusals, by kind (error.type).");
     }
 
-    /// <summary>The meter (tests read it with a MetricCollector).</summary>
-    public Meter Meter => _meter;
-
     /// <summary>One measurement per application namespace; a dynamic namespace's children add to their parent's.</summary>
     private static IEnumerable<Measurement<int>> PerNamespace(SocketIOServer server, Func<SocketIONamespace, int> measure)
     {

@@ -8,7 +8,7 @@ using Realtime.EngineIO;
 namespace Realtime.SocketIO;
 
 /// <summary>
-/// The Socket.IO server (Node's <c>io</c>). Get it from <c>app.MapSocketIO()</c> or from dependency injection
+/// The Socket.IO server (Node's <c>io</c>). Get it from <c>app.MapSocketIO().Server</c> or from dependency injection
 /// (after <c>AddSocketIO</c>). Methods without a namespace act on the main namespace <c>/</c>, as in Node:
 /// <c>io.On("connection", ...)</c>, <c>io.Emit(...)</c>, <c>io.To("room").Emit(...)</c>.
 /// </summary>
@@ -17,7 +17,6 @@ public sealed partial class SocketIOServer : IAsyncDisposable
     private readonly ConcurrentDictionary<string, SocketIONamespace> _namespaces = new(StringComparer.Ordinal);
     private readonly List<SocketIOParentNamespace> _parents = [];
     private int _parentIds;
-    private long _packetsEncoded;
 
     /// <summary>Creates a server and its Engine.IO server; <c>AddSocketIO</c>/<c>MapSocketIO</c> do this for you.</summary>
     public SocketIOServer(SocketIOServerOptions options, ILoggerFactory? loggerFactory = null, IServiceProvider? services = null, TimeProvider? timeProvider = null)
@@ -29,7 +28,7 @@ public sealed partial class SocketIOServer : IAsyncDisposable
         Services = services;
         // Both meters come from the app's IMeterFactory when there is one (AddSocketIO), so tests read them per server.
         var meterFactory = services?.GetService(typeof(System.Diagnostics.Metrics.IMeterFactory)) as System.Diagnostics.Metrics.IMeterFactory;
-        Engine = new EngineIOServer(options, loggerFactory, TimeProvider, meterFactory);
+        Engine = new EngineIOServer(options, loggerFactory, TimeProvider, meterFactory, services); // services: socket.Conn.RequestServices
         Metrics = new SocketIOMetrics(this, meterFactory);
         Engine.Connection += engine => _ = new SocketIOConnection(this, engine);
         Sockets = Of("/");
@@ -57,14 +56,8 @@ public sealed partial class SocketIOServer : IAsyncDisposable
     /// <summary>The Socket.IO instruments (README, "Metrics").</summary>
     internal SocketIOMetrics Metrics { get; }
 
-    /// <summary>How many broadcast packets were encoded (diagnostics: a broadcast encodes once, whatever the audience).</summary>
-    internal long PacketsEncoded => Interlocked.Read(ref _packetsEncoded);
-
-    internal void CountEncode()
-    {
-        Interlocked.Increment(ref _packetsEncoded);
-        Metrics.PacketEncoded();
-    }
+    /// <summary>A broadcast packet was encoded (once, whatever the audience): counted by the packets-encoded metric.</summary>
+    internal void CountEncode() => Metrics.PacketEncoded();
 
     // ---- namespaces ----
 

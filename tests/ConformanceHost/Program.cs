@@ -21,11 +21,11 @@ builder.Services.AddSocketIO(ConformanceSocketIO.ConfigureOptions);
 
 var app = builder.Build();
 
-var engine = app.MapEngineIO("/engine.io");
+var engine = app.MapEngineIO("/engine.io").Server;
 engine.Connection += socket => socket.Message += (sender, message) => sender.Send(message);
 
 // ---- Socket.IO: "auth" on connection, "message" → "message-back", "message-with-ack" → ack, /custom, nothing else.
-ConformanceSocketIO.Configure(app.MapSocketIO("/socket.io"));
+ConformanceSocketIO.Configure(app.MapSocketIO("/socket.io").Server);
 
 app.Run();
 

@@ -11,7 +11,7 @@ public sealed class ManualClockTests
 {
     private static readonly TimeSpan Ms = TimeSpan.FromMilliseconds(1);
 
-    private static Task<EchoHost> StartAsync(FakeTimeProvider clock, int pingInterval = 1000, int pingTimeout = 500) => EchoHost.StartAsync(o =>
+    private static Task<EchoHost> StartAsync(TimeProvider clock, int pingInterval = 1000, int pingTimeout = 500) => EchoHost.StartAsync(o =>
     {
         o.PingInterval = TimeSpan.FromMilliseconds(pingInterval);
         o.PingTimeout = TimeSpan.FromMilliseconds(pingTimeout);
@@ -22,9 +22,12 @@ public sealed class ManualClockTests
     public async Task The_ping_goes_out_at_pingInterval_and_the_session_closes_exactly_pingTimeout_later()
     {
         var clock = new FakeTimeProvider();
-        await using var host = await StartAsync(clock);
+        var timers = new CountingTimeProvider(clock);
+        await using var host = await StartAsync(timers);
+        var idle = timers.ActiveTimers;
         using var wire = host.Wire();
         var sid = (await wire.HandshakeAsync()).Sid;
+        Assert.True(timers.ActiveTimers > idle); // the session's ping timer
 
         // Just before pingInterval nothing is sent: the GET stays open.
         clock.Advance(999 * Ms);
@@ -41,7 +44,7 @@ public sealed class ManualClockTests
         clock.Advance(Ms);
         Assert.Equal(("ping timeout", null), await closed);
         Assert.Equal(0, host.Server.ClientsCount);
-        Assert.Equal(0, host.Server.ActiveTimers);
+        Assert.Equal(idle, timers.ActiveTimers); // the session's timers are all disposed
     }
 
     [Fact]
@@ -50,11 +53,13 @@ public sealed class ManualClockTests
         // On a freshly started server the first ping timer can fire a few ms late; the timeout used to count from
         // then, so a GET at exactly pingInterval + pingTimeout was still served (Node's session is over by then).
         var clock = new LateTimeProvider();
+        var timers = new CountingTimeProvider(clock);
         await using var host = await EchoHost.StartAsync(o =>
         {
             o.PingInterval = TimeSpan.FromMilliseconds(1000);
             o.PingTimeout = TimeSpan.FromMilliseconds(500);
-        }, clock);
+        }, timers);
+        var idle = timers.ActiveTimers;
         using var wire = host.Wire();
         var sid = (await wire.HandshakeAsync()).Sid;
         var closed = host.Probe.ClosedAsync(sid);
@@ -66,7 +71,7 @@ public sealed class ManualClockTests
         clock.AdvanceWithoutFiring(495 * Ms);
         Assert.Equal(HttpStatusCode.BadRequest, (await wire.PollAsync(sid)).Status);
         Assert.Equal(("ping timeout", null), await closed);
-        Assert.Equal(0, host.Server.ActiveTimers);
+        Assert.Equal(idle, timers.ActiveTimers);
     }
 
     [Fact]

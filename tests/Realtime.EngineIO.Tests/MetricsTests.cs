@@ -1,16 +1,18 @@
 using System.Net;
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 
 namespace Realtime.EngineIO.Tests;
 
 /// <summary>
-/// The Realtime.EngineIO meter (README, "Metrics"), read with a MetricCollector on one server's meter (from the app's
-/// IMeterFactory) while raw clients talk to it over a real Kestrel.
+/// The Realtime.EngineIO meter (README, "Metrics"), read with a MetricCollector on the meter the server made from its
+/// app's IMeterFactory (so the measurements are this host's only) while raw clients talk to it over a real Kestrel.
 /// </summary>
 public sealed class MetricsTests
 {
-    private static MetricCollector<T> Collect<T>(EngineIOServer server, string instrument) where T : struct =>
-        new(server.Metrics.Meter, instrument);
+    private static MetricCollector<T> Collect<T>(EchoHost host, string instrument) where T : struct =>
+        new(host.Services.GetRequiredService<IMeterFactory>(), "Realtime.EngineIO", instrument);
 
     /// <summary>The sum of the measurements whose <paramref name="tag"/> is <paramref name="value"/> (all when null).</summary>
     private static long Sum(MetricCollector<long> collector, string? tag = null, string? value = null) =>
@@ -22,9 +24,8 @@ public sealed class MetricsTests
     public async Task Active_connections_follow_the_transport_through_an_upgrade()
     {
         await using var host = await EchoHost.StartAsync();
-        Assert.Same(host.Server.Metrics.Meter.Scope, host.Server.ApplicationServices!.GetService(typeof(System.Diagnostics.Metrics.IMeterFactory)));
-        using var active = Collect<long>(host.Server, "engineio.server.active_connections");
-        using var upgrades = Collect<long>(host.Server, "engineio.server.upgrades");
+        using var active = Collect<long>(host, "engineio.server.active_connections");
+        using var upgrades = Collect<long>(host, "engineio.server.upgrades");
         using var wire = host.Wire();
 
         var sid = (await wire.HandshakeAsync()).Sid;
@@ -54,8 +55,8 @@ public sealed class MetricsTests
     public async Task Durations_and_closes_are_recorded_by_close_reason()
     {
         await using var host = await EchoHost.StartAsync();
-        using var duration = Collect<double>(host.Server, "engineio.server.connection.duration");
-        using var closes = Collect<long>(host.Server, "engineio.server.closes");
+        using var duration = Collect<double>(host, "engineio.server.connection.duration");
+        using var closes = Collect<long>(host, "engineio.server.closes");
         using var wire = host.Wire();
 
         using var leaving = await wire.ConnectAsync("EIO=4&transport=websocket");
@@ -80,10 +81,10 @@ public sealed class MetricsTests
     public async Task Packets_and_bytes_are_counted_both_ways_on_both_transports()
     {
         await using var host = await EchoHost.StartAsync();
-        using var packetsIn = Collect<long>(host.Server, "engineio.server.packets.received");
-        using var packetsOut = Collect<long>(host.Server, "engineio.server.packets.sent");
-        using var bytesIn = Collect<long>(host.Server, "engineio.server.bytes.received");
-        using var bytesOut = Collect<long>(host.Server, "engineio.server.bytes.sent");
+        using var packetsIn = Collect<long>(host, "engineio.server.packets.received");
+        using var packetsOut = Collect<long>(host, "engineio.server.packets.sent");
+        using var bytesIn = Collect<long>(host, "engineio.server.bytes.received");
+        using var bytesOut = Collect<long>(host, "engineio.server.bytes.sent");
         using var wire = host.Wire();
 
         // WebSocket: the open packet out, then "4hello" (6 bytes) in and its echo out.
@@ -109,7 +110,7 @@ public sealed class MetricsTests
     public async Task Errors_are_counted_by_kind()
     {
         await using var host = await EchoHost.StartAsync(o => o.MaxHttpBufferSize = 100);
-        using var errors = Collect<long>(host.Server, "engineio.server.errors");
+        using var errors = Collect<long>(host, "engineio.server.errors");
         using var wire = host.Wire();
 
         Assert.Equal(HttpStatusCode.BadRequest, (await wire.GetAsync("EIO=4&transport=carrier-pigeon")).StatusCode);

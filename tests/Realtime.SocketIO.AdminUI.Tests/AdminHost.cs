@@ -34,7 +34,7 @@ public sealed class AdminHost : IAsyncDisposable
         var builder = LocalKestrel.CreateBuilder(log, environment: environment);
         builder.Services.AddSocketIO();
         var app = builder.Build();
-        var io = app.MapSocketIO();
+        var io = app.MapSocketIO().Server;
         io.On("connection", socket =>
         {
             socket.On("join", (string room) => { socket.Join(room); return "joined"; });

@@ -40,7 +40,7 @@ public sealed class CSharpNode : IAsyncDisposable
         var builder = LocalKestrel.CreateBuilder(log);
         builder.Services.AddSocketIO().AddRedisAdapter(redis.Configuration, options);
         var app = builder.Build();
-        var io = app.MapSocketIO();
+        var io = app.MapSocketIO().Server;
         io.OnConnection(socket =>
         {
             socket.Data["server"] = name;

@@ -19,7 +19,7 @@ public sealed class RecoveryWithRedisTests
         builder.Services.AddSocketIO(o => o.ConnectionStateRecovery = new()).AddRedisAdapter(redis.Configuration);
         var app = builder.Build();
         await using var stop = app;
-        var io = app.MapSocketIO();
+        var io = app.MapSocketIO().Server;
         io.OnConnection(socket => socket.On("join", (SocketIOArgs args) =>
         {
             socket.Join(args.Get<string>(0)!);

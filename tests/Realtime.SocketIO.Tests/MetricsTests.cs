@@ -16,7 +16,7 @@ namespace Realtime.SocketIO.Tests;
 public sealed class MetricsTests
 {
     private static MetricCollector<T> Collect<T>(TestServer server, string instrument) where T : struct =>
-        new(server.IO.Metrics.Meter, instrument);
+        new(server.Services.GetRequiredService<IMeterFactory>(), "Realtime.SocketIO", instrument);
 
     private static long Sum(MetricCollector<long> collector, string? tag = null, string? value = null) =>
         collector.GetMeasurementSnapshot()

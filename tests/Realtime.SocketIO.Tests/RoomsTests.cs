@@ -1,3 +1,5 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection;
 using Realtime.SocketIO.Tests.Infrastructure;
 
 namespace Realtime.SocketIO.Tests;
@@ -228,7 +230,7 @@ public class RoomsTests
         try
         {
             using var encoded = new Microsoft.Extensions.Diagnostics.Metrics.Testing.MetricCollector<long>(
-                server.IO.Metrics.Meter, "socketio.server.packets.encoded");
+                server.Services.GetRequiredService<IMeterFactory>(), "Realtime.SocketIO", "socketio.server.packets.encoded");
             server.IO.Emit("news", "shared", new byte[] { 1, 2, 3 });
             foreach (var client in c)
             {

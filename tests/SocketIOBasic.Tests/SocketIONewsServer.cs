@@ -4,6 +4,7 @@ using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Realtime.EngineIO;
 using Realtime.SocketIO;
 using Realtime.Testing;
 
@@ -37,7 +38,7 @@ public sealed class SocketIONewsServer : IAsyncDisposable
         {
             Transports.Add($"opened over {session.Transport}");
             session.Upgraded += _ => Transports.Add("upgraded to websocket");
-            session.Closed += (_, reason, _) => Transports.Add($"closed: {reason}");
+            session.Closed += (_, reason, _) => Transports.Add($"closed: {reason.ToNodeString()}");
         };
     }
 

@@ -62,7 +62,7 @@ internal sealed class PollingTransport(EngineIOSocket socket, EngineIOServer ser
                 _pendingGet = pending;
                 Send([EnginePacket.Control(EnginePacketType.Noop)]);
                 MarkClosedLocked();
-                Socket.CloseLocked("transport close");
+                Socket.CloseLocked(EngineCloseReason.TransportClose);
             }
             else if (!overlap && !closed)
             {
@@ -82,7 +82,7 @@ internal sealed class PollingTransport(EngineIOSocket socket, EngineIOServer ser
         }
         Socket.RaisePendingEvents();
         onAttached?.Invoke();
-        if (waiting) Server.RaiseDiagnostic(Server.PollWaiting, Socket);
+        if (waiting) Log.PollWaiting(Server.Logger, Socket.Id);
 
         List<EnginePacket>? packets;
         // A client that gives up on its GET ends the session (the browser tab closed).
@@ -158,7 +158,7 @@ internal sealed class PollingTransport(EngineIOSocket socket, EngineIOServer ser
         {
             packets.Add(EnginePacket.Control(EnginePacketType.Close));
             MarkClosedLocked();
-            Socket.CloseLocked("forced close");
+            Socket.CloseLocked(EngineCloseReason.ForcedClose);
         }
         get.TrySetResult(packets);
     }
@@ -201,7 +201,7 @@ internal sealed class PollingTransport(EngineIOSocket socket, EngineIOServer ser
                 }
                 _postReading = reading;
             }
-            Server.RaiseDiagnostic(Server.PostReading, Socket);
+            Log.PostReading(Server.Logger, Socket.Id);
             var limit = Server.Options.MaxHttpBufferSize;
             (buffer, length) = await ReadBodyAsync(context, limit, reading.Token).ConfigureAwait(false);
             lock (Socket.Gate) _postReading = null;
@@ -229,7 +229,7 @@ internal sealed class PollingTransport(EngineIOSocket socket, EngineIOServer ser
             response.ContentLength = 2;
             response.Headers.CacheControl = "no-store";
             await response.Body.WriteAsync(Ok, context.RequestAborted).ConfigureAwait(false);
-            Server.RaiseDiagnostic(Server.PostAnswered, Socket);
+            Log.PostAnswered(Server.Logger, Socket.Id);
         }
         catch (Exception e) when (!released && e is IOException or OperationCanceledException or BadHttpRequestException)
         {
@@ -358,7 +358,7 @@ internal sealed class PollingTransport(EngineIOSocket socket, EngineIOServer ser
         {
             if (!ReferenceEquals(timer, _closeTimer)) return;
             MarkClosedLocked();
-            Socket.CloseLocked("transport close");
+            Socket.CloseLocked(EngineCloseReason.TransportClose);
         }
         Socket.RaisePendingEvents();
     }
@@ -397,7 +397,7 @@ internal sealed class PollingTransport(EngineIOSocket socket, EngineIOServer ser
         {
             if (!ReferenceEquals(timer, _closeTimer)) return;
             MarkClosedLocked();
-            Socket.CloseLocked("forced close");
+            Socket.CloseLocked(EngineCloseReason.ForcedClose);
         }
         Socket.RaisePendingEvents();
     }

@@ -1,5 +1,6 @@
 using System.Net.WebSockets;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Realtime.Testing;
 
@@ -25,8 +26,10 @@ public class ConformanceFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _app = await RunningApp<Program>.StartAsync(_settings);
-        Probe = new EngineProbe(_app.Services.GetRequiredService<EngineIOServer>());
+        var probe = new EngineProbe();
+        _app = await RunningApp<Program>.StartAsync(_settings, configure: web => web.ConfigureLogging(probe.AddTo));
+        probe.Attach(_app.Services.GetRequiredService<EngineIOServer>());
+        Probe = probe;
     }
 
     public async Task DisposeAsync()
@@ -74,11 +77,11 @@ public sealed class EchoHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private EchoHost(WebApplication app, Uri baseAddress, EngineIOServer server, Transcript log)
+    private EchoHost(WebApplication app, Uri baseAddress, EngineProbe probe, Transcript log)
     {
         _app = app;
         BaseAddress = baseAddress;
-        Probe = new EngineProbe(server);
+        Probe = probe;
         Log = log;
     }
 
@@ -87,16 +90,22 @@ public sealed class EchoHost : IAsyncDisposable
     public EngineIOServer Server => Probe.Server;
     public Transcript Log { get; }
 
+    /// <summary>The app's services (its IMeterFactory, for a MetricCollector).</summary>
+    public IServiceProvider Services => _app.Services;
+
     public static async Task<EchoHost> StartAsync(Action<EngineIOServerOptions>? configure = null, TimeProvider? clock = null)
     {
         var log = new Transcript();
         var builder = LocalKestrel.CreateBuilder(log);
+        var probe = new EngineProbe();
+        probe.AddTo(builder.Logging);
         if (clock is not null) builder.Services.AddSingleton(clock);
         builder.Services.AddEngineIO(configure);
         var app = builder.Build();
-        var server = app.MapEngineIO("/engine.io");
+        var server = app.MapEngineIO("/engine.io").Server;
+        probe.Attach(server);
         server.Connection += socket => socket.Message += (s, message) => s.Send(message);
-        return new EchoHost(app, await LocalKestrel.StartAsync(app), server, log);
+        return new EchoHost(app, await LocalKestrel.StartAsync(app), probe, log);
     }
 
     public EioWire Wire() => new(BaseAddress);

@@ -79,7 +79,7 @@ public sealed class TestServer : IAsyncDisposable
         builder.Services.AddSocketIO(o => options?.Invoke(o));
         var app = builder.Build();
         pipeline?.Invoke(app);
-        var io = app.MapSocketIO();
+        var io = app.MapSocketIO().Server;
         configure?.Invoke(io);
         return new TestServer(app, io, await LocalKestrel.StartAsync(app), log);
     }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Realtime.EngineIO;
 using Realtime.SocketIO.Tests.Infrastructure;
 using Realtime.Testing;
 using SocketIOClient;
@@ -363,7 +364,7 @@ public sealed class SocketIOClientTests : IAsyncLifetime
                 io.Engine.Connection += session =>
                 {
                     sessions.Add($"{session.Id} opened over {session.Transport}");
-                    session.Closed += (closed, reason, _) => sessions.Add($"{closed.Id} closed: {reason}");
+                    session.Closed += (closed, reason, _) => sessions.Add($"{closed.Id} closed: {reason.ToNodeString()}");
                 };
             },
             options: o => { o.PingInterval = TimeSpan.FromMilliseconds(300); o.PingTimeout = TimeSpan.FromSeconds(2); });
