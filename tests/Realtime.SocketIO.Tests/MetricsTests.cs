@@ -5,6 +5,7 @@ using System.Threading.Channels;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Realtime.SocketIO.Tests.Infrastructure;
+using WsWire = Realtime.Testing.WsWire;
 using Wait = Realtime.Testing.Wait;
 
 namespace Realtime.SocketIO.Tests;

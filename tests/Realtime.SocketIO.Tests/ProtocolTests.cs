@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Realtime.SocketIO.Tests.Infrastructure;
+using Realtime.Testing;
 
 namespace Realtime.SocketIO.Tests;
 

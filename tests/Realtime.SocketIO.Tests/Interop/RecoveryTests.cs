@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Realtime.SocketIO.Tests.Infrastructure;
+using Realtime.Testing;
 
 namespace Realtime.SocketIO.Tests.Interop;
 
