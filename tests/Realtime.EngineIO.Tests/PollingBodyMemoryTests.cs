@@ -23,7 +23,7 @@ public sealed class PollingBodyMemoryTests(ITestOutputHelper output)
     {
         if (!OperatingSystem.IsLinux()) return; // the child's memory is read from /proc
 
-        await using var child = await ChildServer.StartAsync(environment: new Dictionary<string, string>
+        await using var child = await ConformanceHostProcess.StartAsync(environment: new Dictionary<string, string>
         {
             ["DOTNET_GCHeapHardLimit"] = HeapHardLimit,
         });
