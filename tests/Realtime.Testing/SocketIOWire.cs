@@ -24,12 +24,12 @@ public enum PingFrames
 
 /// <summary>
 /// A Socket.IO client written by hand, with no client library, so that a test shows every packet that travels:
-/// Engine.IO v4 over HTTP long-polling and over WebSocket (the requests and frames of <see cref="EngineIOWire"/> and
+/// Engine.IO v4 over HTTP long-polling and over WebSocket (the requests of <see cref="EngineIOWire"/>, the frames of
 /// <see cref="WsWire"/>), with Socket.IO v5 text packets inside. This layer adds what Socket.IO puts on top: namespaces,
-/// socket ids, acknowledgement ids, and the transcript. Each request, response and frame is written to <see cref="Wire"/>, one
-/// packet per line: <c>&gt; frame</c> is one the client sends, <c>&lt; frame</c> one it receives (the packets of a
-/// polling body are indented under their request or response). A client with a name writes <c>A &gt; frame</c>, so
-/// several clients can share one transcript.
+/// socket ids, acknowledgement ids, and the transcript. Each request, response and frame is written to
+/// <see cref="Wire"/>, one packet per line: <c>&gt; frame</c> is one the client sends, <c>&lt; frame</c> one it
+/// receives (the packets of a polling body are indented under their request or response). A client with a name writes
+/// <c>A &gt; frame</c>, so several clients can share one transcript.
 /// </summary>
 /// <remarks>
 /// <para>
