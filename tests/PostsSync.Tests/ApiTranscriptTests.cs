@@ -13,7 +13,7 @@ public sealed class ApiTranscriptTests
     [Fact]
     public async Task A_session_through_the_api()
     {
-        await using var app = await PostsApp.StartAsync();
+        await using var app = await PostsSyncServer.StartAsync();
         var transcript = new Transcript();
         using var client = app.Client();
 
@@ -48,13 +48,13 @@ public sealed class ApiTranscriptTests
         await Call("PATCH", "/auth/status", new { status = "Writing my first post" });
 
         transcript.Section("Create: a text file named .png is refused, a PNG is stored under a new name");
-        await Call("POST", "/feed/post", form: PostsApp.Form("First post", "Hello, feed!", TestImages.Text, "notes.png"),
+        await Call("POST", "/feed/post", form: PostsSyncServer.Form("First post", "Hello, feed!", TestImages.Text, "notes.png"),
             formText: " multipart: title=First post, content=Hello, feed!, image=notes.png (text)");
-        var first = await Call("POST", "/feed/post", form: PostsApp.Form("First post", "Hello, feed!", TestImages.Png, "photo.png"),
+        var first = await Call("POST", "/feed/post", form: PostsSyncServer.Form("First post", "Hello, feed!", TestImages.Png, "photo.png"),
             formText: " multipart: title=First post, content=Hello, feed!, image=photo.png (PNG)");
-        await Call("POST", "/feed/post", form: PostsApp.Form("Second post", "Hello again!", TestImages.Png, "photo.png"),
+        await Call("POST", "/feed/post", form: PostsSyncServer.Form("Second post", "Hello again!", TestImages.Png, "photo.png"),
             formText: " multipart: title=Second post, content=Hello again!, image=photo.png (PNG)");
-        await Call("POST", "/feed/post", form: PostsApp.Form("Third post", "Page two begins", TestImages.Png, "photo.png"),
+        await Call("POST", "/feed/post", form: PostsSyncServer.Form("Third post", "Page two begins", TestImages.Png, "photo.png"),
             formText: " multipart: title=Third post, content=Page two begins, image=photo.png (PNG)");
 
         transcript.Section("The feed: two per page, newest first");
@@ -64,7 +64,7 @@ public sealed class ApiTranscriptTests
         var id = first.GetProperty("post").GetProperty("_id").GetInt32();
         transcript.Section("One post, edit it (no new image keeps the old one), delete it");
         await Call("GET", $"/feed/post/{id}");
-        await Call("PUT", $"/feed/post/{id}", form: PostsApp.Form("First post, edited", "Hello, feed!"),
+        await Call("PUT", $"/feed/post/{id}", form: PostsSyncServer.Form("First post, edited", "Hello, feed!"),
             formText: " multipart: title=First post, edited, content=Hello, feed!");
         await Call("DELETE", $"/feed/post/{id}");
         await Call("GET", $"/feed/post/{id}");

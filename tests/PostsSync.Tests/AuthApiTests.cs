@@ -15,7 +15,7 @@ public sealed class AuthApiTests
     [Fact]
     public async Task Signup_creates_the_user_with_a_hashed_password()
     {
-        await using var app = await PostsApp.StartAsync();
+        await using var app = await PostsSyncServer.StartAsync();
         using var client = app.Client();
 
         var response = await client.PutAsJsonAsync("/auth/signup", new { email = " Kim@Example.com ", password = "secret1", name = "Kim" });
@@ -36,7 +36,7 @@ public sealed class AuthApiTests
     [Fact]
     public async Task Signup_with_wrong_fields_is_422_with_one_error_per_field_and_no_password_echo()
     {
-        await using var app = await PostsApp.StartAsync();
+        await using var app = await PostsSyncServer.StartAsync();
         using var client = app.Client();
 
         var response = await client.PutAsJsonAsync("/auth/signup", new { email = "not-an-email", password = "abc", name = "  " });
@@ -55,7 +55,7 @@ public sealed class AuthApiTests
     [Fact]
     public async Task Signup_with_an_email_already_used_is_422_whatever_its_case()
     {
-        await using var app = await PostsApp.StartAsync();
+        await using var app = await PostsSyncServer.StartAsync();
         await app.SignUpAndLogInAsync("Kim");
         using var client = app.Client();
 
@@ -71,7 +71,7 @@ public sealed class AuthApiTests
     [Fact]
     public async Task Malformed_json_is_400_with_a_message_not_a_crash()
     {
-        await using var app = await PostsApp.StartAsync();
+        await using var app = await PostsSyncServer.StartAsync();
         using var client = app.Client();
 
         var response = await client.PutAsync("/auth/signup", new StringContent("{\"email\":", Encoding.UTF8, "application/json"));
@@ -88,7 +88,7 @@ public sealed class AuthApiTests
     [Fact]
     public async Task Login_returns_a_token_valid_for_one_hour_and_the_user_id()
     {
-        await using var app = await PostsApp.StartAsync();
+        await using var app = await PostsSyncServer.StartAsync();
         using var client = app.Client();
         var signup = await client.PutAsJsonAsync("/auth/signup", new { email = "kim@example.com", password = "secret1", name = "Kim" });
         var userId = (await signup.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("userId").GetInt32();
@@ -107,7 +107,7 @@ public sealed class AuthApiTests
     [Fact]
     public async Task Login_answers_an_unknown_email_and_a_wrong_password_the_same()
     {
-        await using var app = await PostsApp.StartAsync();
+        await using var app = await PostsSyncServer.StartAsync();
         await app.SignUpAndLogInAsync("Kim");
         using var client = app.Client();
 
@@ -125,7 +125,7 @@ public sealed class AuthApiTests
     [Fact]
     public async Task Sign_in_attempts_over_the_limit_are_429_without_checking_the_password()
     {
-        await using var app = await PostsApp.StartAsync(settings: new() { ["Posts:SignInAttempts"] = "4" });
+        await using var app = await PostsSyncServer.StartAsync(settings: new() { ["Posts:SignInAttempts"] = "4" });
         await app.SignUpAndLogInAsync("Kim");                        // attempts 1 and 2
         using var client = app.Client();
         var wrong = await client.PostAsJsonAsync("/auth/login", new { email = "kim@example.com", password = "guess1" });
@@ -148,7 +148,7 @@ public sealed class AuthApiTests
     [Fact]
     public async Task Status_starts_as_I_am_new_and_patch_changes_it()
     {
-        await using var app = await PostsApp.StartAsync();
+        await using var app = await PostsSyncServer.StartAsync();
         var (_, token) = await app.SignUpAndLogInAsync("Kim");
         using var client = app.Client(token);
 
@@ -165,7 +165,7 @@ public sealed class AuthApiTests
     [Fact]
     public async Task An_empty_status_is_422()
     {
-        await using var app = await PostsApp.StartAsync();
+        await using var app = await PostsSyncServer.StartAsync();
         var (_, token) = await app.SignUpAndLogInAsync("Kim");
         using var client = app.Client(token);
 
@@ -182,7 +182,7 @@ public sealed class AuthApiTests
     [InlineData("PATCH")]
     public async Task Status_without_a_token_is_401(string method)
     {
-        await using var app = await PostsApp.StartAsync();
+        await using var app = await PostsSyncServer.StartAsync();
         using var client = app.Client();
 
         var response = await client.SendAsync(new HttpRequestMessage(new HttpMethod(method), "/auth/status")

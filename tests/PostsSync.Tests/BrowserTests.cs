@@ -27,7 +27,7 @@ public sealed class BrowserTests(BrowserFixture browser) : IClassFixture<Browser
     [Fact]
     public async Task A_second_window_sees_every_change_without_reloading()
     {
-        await using var app = await PostsApp.StartAsync();
+        await using var app = await PostsSyncServer.StartAsync();
         // Two older posts by someone else: Lee's page 1 is full before Kim writes.
         var (_, ann) = await app.SignUpAndLogInAsync("Ann");
         await app.CreatePostAsync(ann, "Older post one");
@@ -102,7 +102,7 @@ public sealed class BrowserTests(BrowserFixture browser) : IClassFixture<Browser
     [Fact]
     public async Task Paging_status_and_a_wrong_login_work_in_one_window()
     {
-        await using var app = await PostsApp.StartAsync();
+        await using var app = await PostsSyncServer.StartAsync();
         var (_, ann) = await app.SignUpAndLogInAsync("Ann");
         foreach (var title in new[] { "Post number 1", "Post number 2", "Post number 3" })
         {
@@ -160,7 +160,7 @@ public sealed class BrowserTests(BrowserFixture browser) : IClassFixture<Browser
 
     private static ILocator Titles(Person person) => person.Page.Locator("article.post .title");
 
-    private static async Task SignUpAndLogInAsync(PostsApp app, Person person, string email, string name)
+    private static async Task SignUpAndLogInAsync(PostsSyncServer app, Person person, string email, string name)
     {
         var page = person.Page;
         if (!page.Url.StartsWith(app.BaseAddress.ToString(), StringComparison.Ordinal))

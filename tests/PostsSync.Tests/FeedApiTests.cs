@@ -13,11 +13,11 @@ public sealed class FeedApiTests
     [Fact]
     public async Task Create_returns_201_with_the_post_whose_creator_is_only_id_and_name()
     {
-        await using var app = await PostsApp.StartAsync();
+        await using var app = await PostsSyncServer.StartAsync();
         var (userId, token) = await app.SignUpAndLogInAsync("Kim");
         using var client = app.Client(token);
 
-        var response = await client.PostAsync("/feed/post", PostsApp.Form("First post", "Hello, feed!", TestImages.Png, "my photo.png"));
+        var response = await client.PostAsync("/feed/post", PostsSyncServer.Form("First post", "Hello, feed!", TestImages.Png, "my photo.png"));
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var text = await response.Content.ReadAsStringAsync();
@@ -41,7 +41,7 @@ public sealed class FeedApiTests
     [Fact]
     public async Task The_uploaded_image_is_served_under_images()
     {
-        await using var app = await PostsApp.StartAsync();
+        await using var app = await PostsSyncServer.StartAsync();
         var (_, token) = await app.SignUpAndLogInAsync("Kim");
         var post = await app.CreatePostAsync(token, "First post");
         using var anonymous = app.Client();
@@ -57,11 +57,11 @@ public sealed class FeedApiTests
     [Fact]
     public async Task A_jpeg_is_accepted_and_stored_as_jpg()
     {
-        await using var app = await PostsApp.StartAsync();
+        await using var app = await PostsSyncServer.StartAsync();
         var (_, token) = await app.SignUpAndLogInAsync("Kim");
         using var client = app.Client(token);
 
-        var response = await client.PostAsync("/feed/post", PostsApp.Form("A jpeg post", "Some content", TestImages.Jpeg, "photo.jpeg"));
+        var response = await client.PostAsync("/feed/post", PostsSyncServer.Form("A jpeg post", "Some content", TestImages.Jpeg, "photo.jpeg"));
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var post = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("post");
@@ -71,11 +71,11 @@ public sealed class FeedApiTests
     [Fact]
     public async Task Create_with_short_title_and_content_is_422_per_field()
     {
-        await using var app = await PostsApp.StartAsync();
+        await using var app = await PostsSyncServer.StartAsync();
         var (_, token) = await app.SignUpAndLogInAsync("Kim");
         using var client = app.Client(token);
 
-        var response = await client.PostAsync("/feed/post", PostsApp.Form(" abc ", "tiny", TestImages.Png));
+        var response = await client.PostAsync("/feed/post", PostsSyncServer.Form(" abc ", "tiny", TestImages.Png));
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
@@ -87,11 +87,11 @@ public sealed class FeedApiTests
     [Fact]
     public async Task Create_without_an_image_is_422_no_image_provided()
     {
-        await using var app = await PostsApp.StartAsync();
+        await using var app = await PostsSyncServer.StartAsync();
         var (_, token) = await app.SignUpAndLogInAsync("Kim");
         using var client = app.Client(token);
 
-        var response = await client.PostAsync("/feed/post", PostsApp.Form("First post", "Hello, feed!"));
+        var response = await client.PostAsync("/feed/post", PostsSyncServer.Form("First post", "Hello, feed!"));
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
@@ -102,7 +102,7 @@ public sealed class FeedApiTests
     [Fact]
     public async Task A_json_body_instead_of_a_form_is_422_not_a_crash()
     {
-        await using var app = await PostsApp.StartAsync();
+        await using var app = await PostsSyncServer.StartAsync();
         var (_, token) = await app.SignUpAndLogInAsync("Kim");
         using var client = app.Client(token);
 
@@ -119,12 +119,12 @@ public sealed class FeedApiTests
     [InlineData("picture", "Only .png, .jpg and .jpeg images are accepted.")]
     public async Task A_file_that_is_not_a_png_or_jpeg_is_422_and_not_stored(string fileName, string msg)
     {
-        await using var app = await PostsApp.StartAsync();
+        await using var app = await PostsSyncServer.StartAsync();
         var (_, token) = await app.SignUpAndLogInAsync("Kim");
         using var client = app.Client(token);
         var bytes = fileName == "notes.png" ? TestImages.Text : TestImages.Png;
 
-        var response = await client.PostAsync("/feed/post", PostsApp.Form("First post", "Hello, feed!", bytes, fileName));
+        var response = await client.PostAsync("/feed/post", PostsSyncServer.Form("First post", "Hello, feed!", bytes, fileName));
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
         var error = Assert.Single((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("data").EnumerateArray());
@@ -137,28 +137,28 @@ public sealed class FeedApiTests
     [Fact]
     public async Task An_image_over_the_limit_is_413_and_not_stored()
     {
-        await using var app = await PostsApp.StartAsync();
+        await using var app = await PostsSyncServer.StartAsync();
         var (_, token) = await app.SignUpAndLogInAsync("Kim");
         using var client = app.Client(token);
 
         var response = await client.PostAsync("/feed/post",
-            PostsApp.Form("First post", "Hello, feed!", TestImages.PngOfLength(PostsApp.MaxImageBytes + 1)));
+            PostsSyncServer.Form("First post", "Hello, feed!", TestImages.PngOfLength(PostsSyncServer.MaxImageBytes + 1)));
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         var error = Assert.Single((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("data").EnumerateArray());
-        Assert.Equal($"The image is too big: at most {PostsApp.MaxImageBytes} bytes.", error.GetProperty("msg").GetString());
+        Assert.Equal($"The image is too big: at most {PostsSyncServer.MaxImageBytes} bytes.", error.GetProperty("msg").GetString());
         Assert.Empty(app.StoredImages());
     }
 
     [Fact]
     public async Task A_request_far_over_the_limit_is_cut_off_with_413_and_the_server_keeps_serving()
     {
-        await using var app = await PostsApp.StartAsync();
+        await using var app = await PostsSyncServer.StartAsync();
         var (_, token) = await app.SignUpAndLogInAsync("Kim");
         using var client = app.Client(token);
 
         var response = await client.PostAsync("/feed/post",
-            PostsApp.Form("First post", "Hello, feed!", TestImages.PngOfLength(PostsApp.MaxImageBytes * 10)));
+            PostsSyncServer.Form("First post", "Hello, feed!", TestImages.PngOfLength(PostsSyncServer.MaxImageBytes * 10)));
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         Assert.Equal("The request is too large.", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("message").GetString());
@@ -169,7 +169,7 @@ public sealed class FeedApiTests
     [Fact]
     public async Task Posts_come_two_per_page_newest_first_with_the_total()
     {
-        await using var app = await PostsApp.StartAsync();
+        await using var app = await PostsSyncServer.StartAsync();
         var (_, token) = await app.SignUpAndLogInAsync("Kim");
         foreach (var title in new[] { "Post one", "Post two", "Post three" })
         {
@@ -198,7 +198,7 @@ public sealed class FeedApiTests
     [Fact]
     public async Task Get_one_post_or_404()
     {
-        await using var app = await PostsApp.StartAsync();
+        await using var app = await PostsSyncServer.StartAsync();
         var (_, token) = await app.SignUpAndLogInAsync("Kim");
         var created = await app.CreatePostAsync(token, "First post");
         using var client = app.Client(token);
@@ -222,14 +222,14 @@ public sealed class FeedApiTests
     [Fact]
     public async Task Update_by_the_creator_changes_the_post_and_replaces_the_image_file()
     {
-        await using var app = await PostsApp.StartAsync();
+        await using var app = await PostsSyncServer.StartAsync();
         var (_, token) = await app.SignUpAndLogInAsync("Kim");
         var created = await app.CreatePostAsync(token, "First post");
         var id = created.GetProperty("_id").GetInt32();
         var oldImage = created.GetProperty("imageUrl").GetString()!;
         using var client = app.Client(token);
 
-        var response = await client.PutAsync($"/feed/post/{id}", PostsApp.Form("Edited post", "Edited content", TestImages.Jpeg, "new.jpg"));
+        var response = await client.PutAsync($"/feed/post/{id}", PostsSyncServer.Form("Edited post", "Edited content", TestImages.Jpeg, "new.jpg"));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
@@ -248,12 +248,12 @@ public sealed class FeedApiTests
     [Fact]
     public async Task Update_without_a_new_image_keeps_the_old_one()
     {
-        await using var app = await PostsApp.StartAsync();
+        await using var app = await PostsSyncServer.StartAsync();
         var (_, token) = await app.SignUpAndLogInAsync("Kim");
         var created = await app.CreatePostAsync(token, "First post");
         using var client = app.Client(token);
 
-        var response = await client.PutAsync($"/feed/post/{created.GetProperty("_id")}", PostsApp.Form("Edited post", "Edited content"));
+        var response = await client.PutAsync($"/feed/post/{created.GetProperty("_id")}", PostsSyncServer.Form("Edited post", "Edited content"));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var post = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("post");
@@ -264,14 +264,14 @@ public sealed class FeedApiTests
     [Fact]
     public async Task Update_with_short_fields_is_422_and_a_bad_image_is_422_and_nothing_changes()
     {
-        await using var app = await PostsApp.StartAsync();
+        await using var app = await PostsSyncServer.StartAsync();
         var (_, token) = await app.SignUpAndLogInAsync("Kim");
         var created = await app.CreatePostAsync(token, "First post");
         var id = created.GetProperty("_id").GetInt32();
         using var client = app.Client(token);
 
-        var shortFields = await client.PutAsync($"/feed/post/{id}", PostsApp.Form("abc", "Edited content"));
-        var badImage = await client.PutAsync($"/feed/post/{id}", PostsApp.Form("Edited post", "Edited content", TestImages.Text, "notes.png"));
+        var shortFields = await client.PutAsync($"/feed/post/{id}", PostsSyncServer.Form("abc", "Edited content"));
+        var badImage = await client.PutAsync($"/feed/post/{id}", PostsSyncServer.Form("Edited post", "Edited content", TestImages.Text, "notes.png"));
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, shortFields.StatusCode);
         Assert.Equal("title", Assert.Single((await shortFields.Content.ReadFromJsonAsync<JsonElement>())
@@ -285,14 +285,14 @@ public sealed class FeedApiTests
     [Fact]
     public async Task Update_and_delete_by_someone_else_are_403_and_change_nothing()
     {
-        await using var app = await PostsApp.StartAsync();
+        await using var app = await PostsSyncServer.StartAsync();
         var (_, kim) = await app.SignUpAndLogInAsync("Kim");
         var (_, lee) = await app.SignUpAndLogInAsync("Lee");
         var created = await app.CreatePostAsync(kim, "Kim's post");
         var id = created.GetProperty("_id").GetInt32();
         using var asLee = app.Client(lee);
 
-        var update = await asLee.PutAsync($"/feed/post/{id}", PostsApp.Form("Lee was here", "Lee was here", TestImages.Png));
+        var update = await asLee.PutAsync($"/feed/post/{id}", PostsSyncServer.Form("Lee was here", "Lee was here", TestImages.Png));
         var delete = await asLee.DeleteAsync($"/feed/post/{id}");
 
         foreach (var response in new[] { update, delete })
@@ -308,11 +308,11 @@ public sealed class FeedApiTests
     [Fact]
     public async Task Update_or_delete_of_a_missing_post_is_404()
     {
-        await using var app = await PostsApp.StartAsync();
+        await using var app = await PostsSyncServer.StartAsync();
         var (_, token) = await app.SignUpAndLogInAsync("Kim");
         using var client = app.Client(token);
 
-        var update = await client.PutAsync("/feed/post/42", PostsApp.Form("Edited post", "Edited content", TestImages.Png));
+        var update = await client.PutAsync("/feed/post/42", PostsSyncServer.Form("Edited post", "Edited content", TestImages.Png));
         var delete = await client.DeleteAsync("/feed/post/42");
 
         Assert.Equal(HttpStatusCode.NotFound, update.StatusCode);
@@ -323,7 +323,7 @@ public sealed class FeedApiTests
     [Fact]
     public async Task Delete_by_the_creator_removes_the_post_and_its_image()
     {
-        await using var app = await PostsApp.StartAsync();
+        await using var app = await PostsSyncServer.StartAsync();
         var (_, token) = await app.SignUpAndLogInAsync("Kim");
         var created = await app.CreatePostAsync(token, "First post");
         var id = created.GetProperty("_id").GetInt32();
@@ -352,7 +352,7 @@ public sealed class FeedApiTests
     [MemberData(nameof(FeedRoutes))]
     public async Task Every_feed_route_without_a_token_is_401(string method, string path)
     {
-        await using var app = await PostsApp.StartAsync();
+        await using var app = await PostsSyncServer.StartAsync();
         using var client = app.Client();
 
         var response = await client.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
@@ -368,14 +368,14 @@ public sealed class FeedApiTests
     [InlineData("expired", "Not authenticated: the token has expired.")]
     public async Task A_bad_token_is_401_not_500(string kind, string message)
     {
-        await using var app = await PostsApp.StartAsync();
+        await using var app = await PostsSyncServer.StartAsync();
         var (userId, good) = await app.SignUpAndLogInAsync("Kim");
         var token = kind switch
         {
             "garbage" => "not.a.token",
             "foreign" => Forge(userId, "another-secret-0123456789-abcdefghijklmnopqrstuvwxyz", DateTime.UtcNow.AddHours(1)),
             "tampered" => Tamper(good),
-            "expired" => Forge(userId, PostsApp.JwtSecret, DateTime.UtcNow.AddMinutes(-5)),
+            "expired" => Forge(userId, PostsSyncServer.JwtSecret, DateTime.UtcNow.AddMinutes(-5)),
             _ => throw new ArgumentOutOfRangeException(nameof(kind)),
         };
         using var client = app.Client(token);

@@ -16,14 +16,14 @@ public sealed class SocketAuthTests
     [InlineData("expired", "Not authenticated: the token has expired.")]
     public async Task A_socket_without_a_valid_token_is_refused_and_hears_no_posts(string kind, string message)
     {
-        await using var app = await PostsApp.StartAsync();
+        await using var app = await PostsSyncServer.StartAsync();
         var (kimId, kim) = await app.SignUpAndLogInAsync("Kim");
         var token = kind switch
         {
             "none" => null,
             "garbage" => "not.a.token",
             "foreign" => FeedApiTests.Forge(kimId, "another-secret-0123456789-abcdefghijklmnopqrstuvwxyz", DateTime.UtcNow.AddHours(1)),
-            "expired" => FeedApiTests.Forge(kimId, PostsApp.JwtSecret, DateTime.UtcNow.AddMinutes(-5)),
+            "expired" => FeedApiTests.Forge(kimId, PostsSyncServer.JwtSecret, DateTime.UtcNow.AddMinutes(-5)),
             _ => throw new ArgumentOutOfRangeException(nameof(kind)),
         };
         await using var stranger = await NodeListener.TryConnectAsync(app.BaseAddress, token);
@@ -42,7 +42,7 @@ public sealed class SocketAuthTests
     {
         // Tokens that live 20 s (long enough to connect on a busy machine): the socket is let in, then closed by the
         // server at the token's exp.
-        await using var app = await PostsApp.StartAsync(settings: new() { ["Jwt:Lifetime"] = "00:00:20" });
+        await using var app = await PostsSyncServer.StartAsync(settings: new() { ["Jwt:Lifetime"] = "00:00:20" });
         var (_, kim) = await app.SignUpAndLogInAsync("Kim");
         await using var listener = await NodeListener.ConnectAsync(app.BaseAddress, kim);
 

@@ -12,7 +12,7 @@ public sealed partial class SocketEventsTests
     [Fact]
     public async Task A_second_client_receives_create_update_and_delete()
     {
-        await using var app = await PostsApp.StartAsync();
+        await using var app = await PostsSyncServer.StartAsync();
         var transcript = new Transcript();
         var seen = 0;
         // Copies what the listener printed since the last call under a heading.
@@ -41,7 +41,7 @@ public sealed partial class SocketEventsTests
         await listener.Lines.WaitForText("posts {\"action\":\"create\"");
         Received(listener, "Kim: POST /feed/post → everyone gets { action: 'create', post } (frame on the wire, then the event)");
 
-        (await client.PutAsync($"/feed/post/{id}", PostsApp.Form("Hello again from Kim", "Edited.", TestImages.Jpeg, "new.jpg")))
+        (await client.PutAsync($"/feed/post/{id}", PostsSyncServer.Form("Hello again from Kim", "Edited.", TestImages.Jpeg, "new.jpg")))
             .EnsureSuccessStatusCode();
         await listener.Lines.WaitForText("posts {\"action\":\"update\"");
         Received(listener, $"Kim: PUT /feed/post/{id} with a new image → {{ action: 'update', post }}");

@@ -25,7 +25,7 @@ public sealed class FileDescriptorLimitTests(ITestOutputHelper output)
     {
         if (!OperatingSystem.IsLinux()) return; // ulimit and /proc: the limit being tested is a Unix one
 
-        await using var child = await ChildServer.StartAsync(openFilesLimit: OpenFilesLimit);
+        await using var child = await ConformanceHostProcess.StartAsync(openFilesLimit: OpenFilesLimit);
         var clients = new List<ClientWebSocket>();
         try
         {

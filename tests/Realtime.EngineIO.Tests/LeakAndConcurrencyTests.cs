@@ -34,7 +34,7 @@ public sealed class LeakAndConcurrencyTests
             };
         };
 
-        using var wire = new EioWire(app.BaseAddress);
+        using var wire = new EngineIOWire(app.BaseAddress);
         // A third each: polling (handshake, message, close packet), websocket (open, message, close frame),
         // and polling upgraded to websocket.
         await Parallel.ForAsync(0, cycles, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, _) =>
@@ -55,7 +55,7 @@ public sealed class LeakAndConcurrencyTests
         Assert.True(cycles == reasons.GetValueOrDefault("transport close"), string.Join(", ", reasons.Select(r => $"{r.Key}: {r.Value}")));
     }
 
-    private static async Task PollingCycleAsync(EioWire wire, int i)
+    private static async Task PollingCycleAsync(EngineIOWire wire, int i)
     {
         var sid = (await wire.HandshakeAsync()).Sid;
         Assert.Equal(HttpStatusCode.OK, (await wire.PostAsync(sid, $"4cycle {i}")).StatusCode);
@@ -63,7 +63,7 @@ public sealed class LeakAndConcurrencyTests
         Assert.Equal(HttpStatusCode.OK, (await wire.PostAsync(sid, "1")).StatusCode);
     }
 
-    private static async Task WebSocketCycleAsync(EioWire wire, int i)
+    private static async Task WebSocketCycleAsync(EngineIOWire wire, int i)
     {
         using var ws = await wire.ConnectAsync("EIO=4&transport=websocket");
         await wire.ReceiveAsync(ws);
@@ -72,7 +72,7 @@ public sealed class LeakAndConcurrencyTests
         await Wait.For(ws.CloseAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None), "the close handshake");
     }
 
-    private static async Task UpgradeCycleAsync(EioWire wire, int i)
+    private static async Task UpgradeCycleAsync(EngineIOWire wire, int i)
     {
         var sid = (await wire.HandshakeAsync()).Sid;
         using var ws = await wire.ConnectAsync($"EIO=4&transport=websocket&sid={sid}");

@@ -167,7 +167,7 @@ public sealed class ManualClockTests
 
         // No "5" within upgradeTimeout: the WebSocket is closed, the session goes on over polling.
         clock.Advance(2000 * Ms);
-        await EioWire.WaitForCloseAsync(ws);
+        await EngineIOWire.WaitForCloseAsync(ws);
         Assert.Equal("polling", host.Server.Clients.Single().Transport);
     }
 }

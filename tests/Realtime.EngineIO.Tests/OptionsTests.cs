@@ -168,7 +168,7 @@ public sealed class OptionsTests
         await wire.SendTextAsync(ws, "2probe");
         Assert.Equal("3probe", (await wire.ReceiveAsync(ws)).Text);
         // No "5": the server gives up on the WebSocket.
-        await EioWire.WaitForCloseAsync(ws);
+        await EngineIOWire.WaitForCloseAsync(ws);
 
         Assert.Equal(HttpStatusCode.OK, (await wire.PostAsync(sid, "4still polling")).StatusCode);
         Assert.Equal((HttpStatusCode.OK, "4still polling"), await wire.PollAsync(sid));
@@ -205,7 +205,7 @@ public sealed class OptionsTests
                 return next(context);
             });
             app.MapEngineIO("/engine.io");
-            using var wire = new EioWire(await LocalKestrel.StartAsync(app));
+            using var wire = new EngineIOWire(await LocalKestrel.StartAsync(app));
             var handshake = await wire.HandshakeAsync();
             Assert.Equal($"io={handshake.Sid}; Path=/; HttpOnly; Secure; SameSite=Lax", Assert.Single(handshake.Response.Headers.GetValues("Set-Cookie")));
             await app.StopAsync();
@@ -286,7 +286,7 @@ public sealed class OptionsTests
         socket.Send("last words");
         socket.Close();
         Assert.Equal("4last words", (await wire.ReceiveAsync(ws)).Text);
-        Assert.Equal(WebSocketCloseStatus.NormalClosure, await EioWire.WaitForCloseAsync(ws));
+        Assert.Equal(WebSocketCloseStatus.NormalClosure, await EngineIOWire.WaitForCloseAsync(ws));
         Assert.Equal(("forced close", null), await host.Probe.ClosedAsync(wsSid));
     }
 

@@ -47,7 +47,7 @@ public sealed class PacketAndFragmentLimitTests(SteadyConformanceFixture host) :
         host.Server.Clients.Single(c => c.Id == sid).Message += (_, _) => Interlocked.Increment(ref handled);
 
         // "4" then 2000 empty continuation frames (the default cap is 1000), then the end: ws 8.21 closes with 1008.
-        var closed = EioWire.WaitForCloseAsync(ws);
+        var closed = EngineIOWire.WaitForCloseAsync(ws);
         try
         {
             await ws.SendAsync("4"u8.ToArray(), WebSocketMessageType.Text, false, CancellationToken.None);

@@ -23,12 +23,12 @@ public sealed class PollingBodyMemoryTests(ITestOutputHelper output)
     {
         if (!OperatingSystem.IsLinux()) return; // the child's memory is read from /proc
 
-        await using var child = await ChildServer.StartAsync(environment: new Dictionary<string, string>
+        await using var child = await ConformanceHostProcess.StartAsync(environment: new Dictionary<string, string>
         {
             ["DOTNET_GCHeapHardLimit"] = HeapHardLimit,
         });
         var baseAddress = new Uri($"http://127.0.0.1:{child.Port}");
-        using var wire = new EioWire(baseAddress);
+        using var wire = new EngineIOWire(baseAddress);
         var large = "4" + new string('x', 500_000);
 
         // A legitimate client, warm: its 500 KB message goes there and back.
@@ -69,7 +69,7 @@ public sealed class PollingBodyMemoryTests(ITestOutputHelper output)
         }
     }
 
-    private static async Task AssertEchoedAsync(EioWire wire, string sid, string message)
+    private static async Task AssertEchoedAsync(EngineIOWire wire, string sid, string message)
     {
         var post = await wire.PostAsync(sid, message);
         Assert.Equal(HttpStatusCode.OK, post.StatusCode);

@@ -108,7 +108,7 @@ public sealed class SpecConfigurationTests(ConformanceFixture host) : IClassFixt
         var sid = WebSocketAndUpgradeTests.SidOf((await wire.ReceiveAsync(ws)).Text);
 
         Assert.Equal("2", (await wire.ReceiveAsync(ws)).Text); // not answered
-        Assert.Equal(WebSocketCloseStatus.NormalClosure, await EioWire.WaitForCloseAsync(ws));
+        Assert.Equal(WebSocketCloseStatus.NormalClosure, await EngineIOWire.WaitForCloseAsync(ws));
         Assert.Equal(("ping timeout", null), await host.Probe.ClosedAsync(sid));
     }
 
@@ -137,7 +137,7 @@ public sealed class SpecConfigurationTests(ConformanceFixture host) : IClassFixt
     [Fact]
     public async Task A_path_below_the_endpoint_without_a_transport_is_transport_unknown()
     {
-        using var wire = new EioWire(host.BaseAddress, "/engine.io/anything");
+        using var wire = new EngineIOWire(host.BaseAddress, "/engine.io/anything");
         var response = await wire.GetAsync("");
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("{\"code\":0,\"message\":\"Transport unknown\"}", await response.Content.ReadAsStringAsync());

@@ -22,9 +22,9 @@ public sealed class UpgradeTranscriptSnapshotTests
         {
             var response = await wire.SendAsync(method, query, body);
             var text = await response.Content.ReadAsStringAsync();
-            var shown = body is null ? "" : " " + EioWire.Show(body);
+            var shown = body is null ? "" : " " + EngineIOWire.Show(body);
             log.Add($"{method,-4} /engine.io/?{query}{shown}");
-            log.Add($"  → {(int)response.StatusCode} [{response.Content.Headers.ContentType}] {EioWire.Show(text)}");
+            log.Add($"  → {(int)response.StatusCode} [{response.Content.Headers.ContentType}] {EngineIOWire.Show(text)}");
             return text;
         }
 

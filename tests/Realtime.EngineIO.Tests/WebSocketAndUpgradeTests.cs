@@ -37,7 +37,7 @@ public sealed class WebSocketAndUpgradeTests(SteadyConformanceFixture host) : IC
 
         await wire.SendBinaryAsync(ws, new byte[1_000_001]);
 
-        Assert.Equal(WebSocketCloseStatus.MessageTooBig, await EioWire.WaitForCloseAsync(ws));
+        Assert.Equal(WebSocketCloseStatus.MessageTooBig, await EngineIOWire.WaitForCloseAsync(ws));
         Assert.Equal(("transport error", "message too big"), await host.Probe.ClosedAsync(sid));
     }
 
@@ -51,7 +51,7 @@ public sealed class WebSocketAndUpgradeTests(SteadyConformanceFixture host) : IC
         await wire.SendTextAsync(ws, "x");
 
         Assert.Equal("parse error", (await host.Probe.ClosedAsync(sid)).Reason);
-        await EioWire.WaitForCloseAsync(ws);
+        await EngineIOWire.WaitForCloseAsync(ws);
     }
 
     [Fact]
@@ -76,7 +76,7 @@ public sealed class WebSocketAndUpgradeTests(SteadyConformanceFixture host) : IC
         await wire.SendTextAsync(ws, "1");
 
         Assert.Equal(("transport close", null), await host.Probe.ClosedAsync(sid));
-        Assert.Equal(WebSocketCloseStatus.NormalClosure, await EioWire.WaitForCloseAsync(ws));
+        Assert.Equal(WebSocketCloseStatus.NormalClosure, await EngineIOWire.WaitForCloseAsync(ws));
     }
 
     [Fact]
@@ -120,7 +120,7 @@ public sealed class WebSocketAndUpgradeTests(SteadyConformanceFixture host) : IC
         Assert.Equal(HttpStatusCode.BadRequest, poll.StatusCode);
         Assert.Equal("{\"code\":3,\"message\":\"Bad request\"}", await poll.Content.ReadAsStringAsync());
         using var second = await wire.ConnectAsync($"EIO=4&transport=websocket&sid={sid}");
-        await EioWire.WaitForCloseAsync(second);
+        await EngineIOWire.WaitForCloseAsync(second);
 
         // The upgraded session is unaffected.
         await wire.SendTextAsync(ws, "4still");
@@ -137,7 +137,7 @@ public sealed class WebSocketAndUpgradeTests(SteadyConformanceFixture host) : IC
         Assert.Equal("3probe", (await wire.ReceiveAsync(probe)).Text);
 
         using var intruder = await wire.ConnectAsync($"EIO=4&transport=websocket&sid={sid}");
-        await EioWire.WaitForCloseAsync(intruder);
+        await EngineIOWire.WaitForCloseAsync(intruder);
 
         await wire.SendTextAsync(probe, "5");
         await host.Probe.UpgradedAsync(sid);

@@ -20,7 +20,7 @@ public class ClientBundleTests
     [InlineData("socket.io.min.js.map", "application/json; charset=utf-8")]
     public async Task Serves_the_npm_package_files_byte_for_byte_with_nodes_headers(string file, string contentType)
     {
-        await using var server = await TestServer.StartWithDefaultsAsync();
+        await using var server = await SocketIOTestHost.StartWithDefaultsAsync();
         using var http = server.CreateClient();
 
         using var response = await http.GetAsync($"/socket.io/{file}?t=ignored");
@@ -35,7 +35,7 @@ public class ClientBundleTests
     [Fact]
     public async Task The_bundle_names_its_source_map()
     {
-        await using var server = await TestServer.StartWithDefaultsAsync();
+        await using var server = await SocketIOTestHost.StartWithDefaultsAsync();
         using var http = server.CreateClient();
 
         var script = await http.GetStringAsync("/socket.io/socket.io.min.js");
@@ -48,7 +48,7 @@ public class ClientBundleTests
     [InlineData("W/\"{0}\"")]
     public async Task A_matching_etag_gets_304_without_a_body(string ifNoneMatch)
     {
-        await using var server = await TestServer.StartWithDefaultsAsync();
+        await using var server = await SocketIOTestHost.StartWithDefaultsAsync();
         using var http = server.CreateClient();
         using var request = new HttpRequestMessage(HttpMethod.Get, "/socket.io/socket.io.js");
         request.Headers.TryAddWithoutValidation("If-None-Match", string.Format(ifNoneMatch, PackageVersion()));
@@ -66,7 +66,7 @@ public class ClientBundleTests
     [InlineData("br;q=0, gzip;q=0.5, deflate;q=0.8", "deflate")]
     public async Task Compresses_by_accept_encoding_preferring_br_then_gzip_then_deflate(string acceptEncoding, string expected)
     {
-        await using var server = await TestServer.StartWithDefaultsAsync();
+        await using var server = await SocketIOTestHost.StartWithDefaultsAsync();
         using var http = new HttpClient(new SocketsHttpHandler { AutomaticDecompression = DecompressionMethods.None }) { BaseAddress = server.BaseAddress };
         using var request = new HttpRequestMessage(HttpMethod.Get, "/socket.io/socket.io.js");
         request.Headers.TryAddWithoutValidation("Accept-Encoding", acceptEncoding);
@@ -89,7 +89,7 @@ public class ClientBundleTests
     [Fact]
     public async Task Carries_the_cors_headers_when_cors_is_configured()
     {
-        await using var server = await TestServer.StartWithDefaultsAsync(options: o => o.Cors = EngineCorsOptions.AnyOrigin());
+        await using var server = await SocketIOTestHost.StartWithDefaultsAsync(options: o => o.Cors = EngineCorsOptions.AnyOrigin());
         using var http = server.CreateClient();
         using var request = new HttpRequestMessage(HttpMethod.Get, "/socket.io/socket.io.js");
         request.Headers.TryAddWithoutValidation("Origin", "http://localhost:3000");
@@ -104,7 +104,7 @@ public class ClientBundleTests
     [InlineData("other.js")]
     public async Task Any_other_file_goes_to_engine_io_which_answers_transport_unknown(string file)
     {
-        await using var server = await TestServer.StartWithDefaultsAsync();
+        await using var server = await SocketIOTestHost.StartWithDefaultsAsync();
         using var http = server.CreateClient();
 
         using var response = await http.GetAsync($"/socket.io/{file}");
@@ -116,7 +116,7 @@ public class ClientBundleTests
     [Fact]
     public async Task ServeClient_false_turns_it_off()
     {
-        await using var server = await TestServer.StartWithDefaultsAsync(options: o => o.ServeClient = false);
+        await using var server = await SocketIOTestHost.StartWithDefaultsAsync(options: o => o.ServeClient = false);
         using var http = server.CreateClient();
 
         using var response = await http.GetAsync("/socket.io/socket.io.js");

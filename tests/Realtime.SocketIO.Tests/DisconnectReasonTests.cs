@@ -6,11 +6,11 @@ namespace Realtime.SocketIO.Tests;
 /// <summary>The reason the "disconnect" handler receives, for each way a socket can go (Node's strings).</summary>
 public class DisconnectReasonTests
 {
-    private static async Task<(TestServer Server, Task<string> Disconnecting, Task<string> Disconnected)> StartAsync(Action<SocketIOSocket>? onConnection = null)
+    private static async Task<(SocketIOTestHost Server, Task<string> Disconnecting, Task<string> Disconnected)> StartAsync(Action<SocketIOSocket>? onConnection = null)
     {
         var disconnecting = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         var disconnected = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var server = await TestServer.StartConformanceAsync(configure: io => io.On("connection", socket =>
+        var server = await SocketIOTestHost.StartConformanceAsync(configure: io => io.On("connection", socket =>
         {
             socket.On("disconnecting", (string reason) =>
             {
@@ -104,7 +104,7 @@ public class DisconnectReasonTests
     {
         var reasons = new System.Collections.Concurrent.ConcurrentQueue<string>();
         var both = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var server = await TestServer.StartWithDefaultsAsync(io =>
+        await using var server = await SocketIOTestHost.StartWithDefaultsAsync(io =>
         {
             void Track(SocketIOSocket socket) => socket.On("disconnect", (string reason) =>
             {

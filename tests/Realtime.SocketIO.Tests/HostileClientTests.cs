@@ -21,7 +21,7 @@ public class HostileClientTests
         io.On("connection", socket => socket.On("disconnect", (SocketIOArgs args) =>
             disconnected.TrySetResult(string.Join(" | ", args.Select(a => a.GetString())))));
 
-    private static async Task<WsWire> CanaryAsync(TestServer server)
+    private static async Task<WsWire> CanaryAsync(SocketIOTestHost server)
     {
         var (canary, _) = await WsWire.ConnectMainAsync(server.BaseAddress);
         Assert.Equal("""42["auth",{}]""", await canary.ReceiveTextAsync());
@@ -40,7 +40,7 @@ public class HostileClientTests
     public async Task Attachments_over_MaxAttachmentBytes_close_that_client_and_the_others_are_still_served()
     {
         var disconnected = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var server = await TestServer.StartConformanceAsync(configure: ReportDisconnects(disconnected));
+        await using var server = await SocketIOTestHost.StartConformanceAsync(configure: ReportDisconnects(disconnected));
         await using var canary = await CanaryAsync(server);
         var (wire, _) = await WsWire.ConnectMainAsync(server.BaseAddress);
         await using var __ = wire;
@@ -63,7 +63,7 @@ public class HostileClientTests
     {
         var disconnected = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         // No GET is kept pending here to answer pings: no heartbeat in the way.
-        await using var server = await TestServer.StartConformanceAsync(o => o.PingInterval = TimeSpan.FromHours(1), ReportDisconnects(disconnected));
+        await using var server = await SocketIOTestHost.StartConformanceAsync(o => o.PingInterval = TimeSpan.FromHours(1), ReportDisconnects(disconnected));
         await using var canary = await CanaryAsync(server);
         using var http = server.CreateClient();
         var (wire, _) = await PollingWire.OpenAsync(http);
@@ -81,7 +81,7 @@ public class HostileClientTests
     [Fact]
     public async Task Attachments_that_add_up_to_exactly_MaxAttachmentBytes_are_delivered()
     {
-        await using var server = await TestServer.StartConformanceAsync(o => o.MaxAttachmentBytes = 300);
+        await using var server = await SocketIOTestHost.StartConformanceAsync(o => o.MaxAttachmentBytes = 300);
         var (wire, _) = await WsWire.ConnectMainAsync(server.BaseAddress);
         await using var __ = wire;
         Assert.Equal("""42["auth",{}]""", await wire.ReceiveTextAsync());
@@ -100,7 +100,7 @@ public class HostileClientTests
         var disconnected = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         using var attachmentsHandled = new SemaphoreSlim(0);
         // The defaults (AttachmentTimeout 30 s, ping every 25 s), on a clock that moves only when told.
-        await using var server = await TestServer.StartWithDefaultsAsync(io => io.On("connection", socket =>
+        await using var server = await SocketIOTestHost.StartWithDefaultsAsync(io => io.On("connection", socket =>
         {
             // Added after Socket.IO's own handler: runs once the decoder has taken the attachment.
             socket.Conn.Message += (_, message) => { if (message.IsBinary) attachmentsHandled.Release(); };
@@ -141,7 +141,7 @@ public class HostileClientTests
     public async Task DISCONNECT_for_a_namespace_never_joined_logs_its_name_clipped_at_Debug()
     {
         var recorder = new LogRecorder();
-        await using var server = await TestServer.StartConformanceAsync(host: recorder.AddTo);
+        await using var server = await SocketIOTestHost.StartConformanceAsync(host: recorder.AddTo);
         await using var canary = await CanaryAsync(server);
 
         // The issue's measurement: 20 such packets, each naming a ~900 KB namespace (18 MB of log before).
@@ -172,7 +172,7 @@ public class HostileClientTests
     {
         var clock = new FakeTimeProvider();
         var recorder = new LogRecorder();
-        await using var server = await TestServer.StartWithDefaultsAsync(
+        await using var server = await SocketIOTestHost.StartWithDefaultsAsync(
             io => io.On("connection", socket => socket.On("message", (SocketIOArgs args) => socket.Emit("message-back", args.ToArray()))),
             o => o.PingInterval = TimeSpan.FromHours(1), // the clock jumps a minute: no heartbeat in the way
             host: builder => { recorder.AddTo(builder); builder.Services.AddSingleton<TimeProvider>(clock); });
@@ -215,7 +215,7 @@ public class HostileClientTests
     public async Task A_handler_that_throws_on_a_client_chosen_event_name_logs_the_name_clipped_and_stays_an_error()
     {
         var recorder = new LogRecorder();
-        await using var server = await TestServer.StartConformanceAsync(configure: io => io.On("connection", socket =>
+        await using var server = await SocketIOTestHost.StartConformanceAsync(configure: io => io.On("connection", socket =>
             socket.OnAny((eventName, _) => { if (eventName.StartsWith("boom", StringComparison.Ordinal)) throw new InvalidOperationException("bug"); })),
             host: recorder.AddTo);
         var (wire, _) = await WsWire.ConnectMainAsync(server.BaseAddress);
@@ -240,7 +240,7 @@ public class HostileClientTests
         // The session id is all a polling request needs to read and send as that client: it stays out of any log
         // that is kept (Information and above); the lines that name the connection use its first six characters.
         var recorder = new LogRecorder();
-        await using var server = await TestServer.StartWithDefaultsAsync(io =>
+        await using var server = await SocketIOTestHost.StartWithDefaultsAsync(io =>
         {
             io.Of("/refused").Use(_ => throw new SocketIOConnectException("not authorized"));
             io.Of("/broken").Use(_ => throw new InvalidOperationException("a middleware bug"));

@@ -5,6 +5,7 @@ using System.Threading.Channels;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Realtime.SocketIO.Tests.Infrastructure;
+using WsWire = Realtime.Testing.WsWire;
 using Wait = Realtime.Testing.Wait;
 
 namespace Realtime.SocketIO.Tests;
@@ -15,7 +16,7 @@ namespace Realtime.SocketIO.Tests;
 /// </summary>
 public sealed class MetricsTests
 {
-    private static MetricCollector<T> Collect<T>(TestServer server, string instrument) where T : struct =>
+    private static MetricCollector<T> Collect<T>(SocketIOTestHost server, string instrument) where T : struct =>
         new(server.Services.GetRequiredService<IMeterFactory>(), "Realtime.SocketIO", instrument);
 
     private static long Sum(MetricCollector<long> collector, string? tag = null, string? value = null) =>
@@ -45,8 +46,8 @@ public sealed class MetricsTests
     }
 
     /// <summary>A server with "/", "/goods" and a dynamic "/dyn-*"; its sockets can leave a room ("leave", acked).</summary>
-    private static Task<TestServer> StartAsync(Seen seen, Action<SocketIOServer>? configure = null) =>
-        TestServer.StartWithDefaultsAsync(io =>
+    private static Task<SocketIOTestHost> StartAsync(Seen seen, Action<SocketIOServer>? configure = null) =>
+        SocketIOTestHost.StartWithDefaultsAsync(io =>
         {
             void Setup(SocketIONamespace nsp) => nsp.On("connection", socket =>
             {
@@ -61,7 +62,7 @@ public sealed class MetricsTests
             configure?.Invoke(io);
         });
 
-    private static async Task<(WsWire Wire, string Id)> JoinAsync(TestServer server, string nsp = "")
+    private static async Task<(WsWire Wire, string Id)> JoinAsync(SocketIOTestHost server, string nsp = "")
     {
         var (wire, _) = await WsWire.ConnectAsync(server.BaseAddress);
         await wire.SendAsync(nsp.Length == 0 ? "40" : $"40{nsp},");

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Realtime.SocketIO.Tests.Infrastructure;
+using Realtime.Testing;
 
 namespace Realtime.SocketIO.Tests;
 
@@ -13,7 +14,7 @@ public class ProtocolTests
     [Fact]
     public async Task Connect_to_the_main_namespace_answers_exactly_the_socket_id_which_is_not_the_engine_sid()
     {
-        await using var server = await TestServer.StartConformanceAsync();
+        await using var server = await SocketIOTestHost.StartConformanceAsync();
         var (wire, open) = await WsWire.ConnectAsync(server.BaseAddress);
         await using var _ = wire;
         var engineSid = JsonDocument.Parse(open[1..]).RootElement.GetProperty("sid").GetString();
@@ -32,7 +33,7 @@ public class ProtocolTests
     [Fact]
     public async Task The_auth_payload_of_connect_is_the_handshake_auth()
     {
-        await using var server = await TestServer.StartConformanceAsync();
+        await using var server = await SocketIOTestHost.StartConformanceAsync();
         var (wire, _) = await WsWire.ConnectMainAsync(server.BaseAddress, """40{"token":"123","n":[1,{"é":"<&>"}]}""");
         await using var __ = wire;
         Assert.Equal("""42["auth",{"token":"123","n":[1,{"é":"<&>"}]}]""", await wire.ReceiveTextAsync());
@@ -43,7 +44,7 @@ public class ProtocolTests
     [InlineData("40/custom")]
     public async Task Connect_to_a_namespace_with_or_without_the_trailing_comma(string connect)
     {
-        await using var server = await TestServer.StartConformanceAsync();
+        await using var server = await SocketIOTestHost.StartConformanceAsync();
         var (wire, _) = await WsWire.ConnectAsync(server.BaseAddress);
         await using var __ = wire;
         await wire.SendAsync(connect);
@@ -54,7 +55,7 @@ public class ProtocolTests
     [Fact]
     public async Task Namespaces_share_one_engine_connection()
     {
-        await using var server = await TestServer.StartConformanceAsync();
+        await using var server = await SocketIOTestHost.StartConformanceAsync();
         var (wire, _) = await WsWire.ConnectMainAsync(server.BaseAddress);
         await using var __ = wire;
         Assert.Equal("""42["auth",{}]""", await wire.ReceiveTextAsync());
@@ -71,7 +72,7 @@ public class ProtocolTests
     [InlineData("40/random,{\"token\":1}", "44/random,{\"message\":\"Invalid namespace\"}")]
     public async Task An_unknown_namespace_is_refused_and_the_connection_stays(string connect, string expected)
     {
-        await using var server = await TestServer.StartConformanceAsync();
+        await using var server = await SocketIOTestHost.StartConformanceAsync();
         var (wire, _) = await WsWire.ConnectAsync(server.BaseAddress);
         await using var __ = wire;
         await wire.SendAsync(connect);
@@ -85,7 +86,7 @@ public class ProtocolTests
     {
         using var helloHandledMeanwhile = new ManualResetEventSlim();
         var handlerRan = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var server = await TestServer.StartConformanceAsync(configure: io =>
+        await using var server = await SocketIOTestHost.StartConformanceAsync(configure: io =>
         {
             var slow = io.Of("/slow");
             slow.Use(async (socket, next) =>
@@ -119,7 +120,7 @@ public class ProtocolTests
     [Fact]
     public async Task Middleware_refusal_sends_message_and_data_and_data_is_left_out_when_null()
     {
-        await using var server = await TestServer.StartConformanceAsync(configure: io =>
+        await using var server = await SocketIOTestHost.StartConformanceAsync(configure: io =>
         {
             io.Of("/private").Use(async (socket, next) =>
             {
@@ -144,7 +145,7 @@ public class ProtocolTests
     [Fact]
     public async Task No_connect_within_the_connect_timeout_closes_the_connection()
     {
-        await using var server = await TestServer.StartConformanceAsync(o => o.ConnectTimeout = TimeSpan.FromSeconds(1));
+        await using var server = await SocketIOTestHost.StartConformanceAsync(o => o.ConnectTimeout = TimeSpan.FromSeconds(1));
         var (wire, _) = await WsWire.ConnectAsync(server.BaseAddress);
         await using var __ = wire;
         var frames = await wire.WaitClosedAsync();
@@ -154,7 +155,7 @@ public class ProtocolTests
     [Fact]
     public async Task Joining_a_namespace_stops_the_connect_timeout()
     {
-        await using var server = await TestServer.StartConformanceAsync(o => o.ConnectTimeout = TimeSpan.FromSeconds(1));
+        await using var server = await SocketIOTestHost.StartConformanceAsync(o => o.ConnectTimeout = TimeSpan.FromSeconds(1));
         var (wire, _) = await WsWire.ConnectMainAsync(server.BaseAddress);
         await using var __ = wire;
         Assert.Equal("""42["auth",{}]""", await wire.ReceiveTextAsync());
@@ -186,7 +187,7 @@ public class ProtocolTests
     [InlineData("43[")]               // invalid JSON
     public async Task A_protocol_violation_closes_the_whole_connection(string packet)
     {
-        await using var server = await TestServer.StartConformanceAsync();
+        await using var server = await SocketIOTestHost.StartConformanceAsync();
         var (wire, _) = await WsWire.ConnectMainAsync(server.BaseAddress);
         await using var __ = wire;
         Assert.Equal("""42["auth",{}]""", await wire.ReceiveTextAsync());
@@ -203,7 +204,7 @@ public class ProtocolTests
     [Fact]
     public async Task A_placeholder_out_of_range_closes_the_connection()
     {
-        await using var server = await TestServer.StartConformanceAsync();
+        await using var server = await SocketIOTestHost.StartConformanceAsync();
         var (wire, _) = await WsWire.ConnectMainAsync(server.BaseAddress);
         await using var __ = wire;
         Assert.Equal("""42["auth",{}]""", await wire.ReceiveTextAsync());
@@ -215,7 +216,7 @@ public class ProtocolTests
     [Fact]
     public async Task Disconnect_from_the_main_namespace_keeps_the_engine_session_open()
     {
-        await using var server = await TestServer.StartConformanceAsync();
+        await using var server = await SocketIOTestHost.StartConformanceAsync();
         var (wire, _) = await WsWire.ConnectMainAsync(server.BaseAddress);
         await using var __ = wire;
         Assert.Equal("""42["auth",{}]""", await wire.ReceiveTextAsync());
@@ -231,7 +232,7 @@ public class ProtocolTests
     [Fact]
     public async Task Events_are_echoed_byte_for_byte_as_json_stringify_writes_them()
     {
-        await using var server = await TestServer.StartConformanceAsync();
+        await using var server = await SocketIOTestHost.StartConformanceAsync();
         var (wire, _) = await WsWire.ConnectMainAsync(server.BaseAddress);
         await using var __ = wire;
         Assert.Equal("""42["auth",{}]""", await wire.ReceiveTextAsync());
@@ -247,7 +248,7 @@ public class ProtocolTests
     [Fact]
     public async Task An_event_with_an_ack_id_is_answered_with_ack_and_the_same_id()
     {
-        await using var server = await TestServer.StartConformanceAsync();
+        await using var server = await SocketIOTestHost.StartConformanceAsync();
         var (wire, _) = await WsWire.ConnectMainAsync(server.BaseAddress);
         await using var __ = wire;
         Assert.Equal("""42["auth",{}]""", await wire.ReceiveTextAsync());
@@ -258,7 +259,7 @@ public class ProtocolTests
     [Fact]
     public async Task Binary_events_arrive_as_placeholders_plus_binary_frames_and_are_echoed()
     {
-        await using var server = await TestServer.StartConformanceAsync();
+        await using var server = await SocketIOTestHost.StartConformanceAsync();
         var (wire, _) = await WsWire.ConnectMainAsync(server.BaseAddress);
         await using var __ = wire;
         Assert.Equal("""42["auth",{}]""", await wire.ReceiveTextAsync());
@@ -273,7 +274,7 @@ public class ProtocolTests
     [Fact]
     public async Task A_binary_ack_puts_the_attachment_count_before_the_id()
     {
-        await using var server = await TestServer.StartConformanceAsync();
+        await using var server = await SocketIOTestHost.StartConformanceAsync();
         var (wire, _) = await WsWire.ConnectMainAsync(server.BaseAddress);
         await using var __ = wire;
         Assert.Equal("""42["auth",{}]""", await wire.ReceiveTextAsync());
@@ -286,7 +287,7 @@ public class ProtocolTests
     [Fact]
     public async Task Over_polling_binary_travels_as_base64_records()
     {
-        await using var server = await TestServer.StartConformanceAsync();
+        await using var server = await SocketIOTestHost.StartConformanceAsync();
         using var http = server.CreateClient();
         var (wire, _) = await PollingWire.OpenAsync(http);
         Assert.Equal(HttpStatusCode.OK, await wire.PostAsync("40"));
@@ -304,7 +305,7 @@ public class ProtocolTests
     public async Task Server_numbers_the_acks_it_asks_for_from_zero_and_reads_the_answer()
     {
         var answer = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var server = await TestServer.StartWithDefaultsAsync(io => io.On("connection", async socket =>
+        await using var server = await SocketIOTestHost.StartWithDefaultsAsync(io => io.On("connection", async socket =>
         {
             answer.TrySetResult(await socket.EmitWithAckAsync<string>("question", "q?"));
         }));
@@ -318,7 +319,7 @@ public class ProtocolTests
     [Fact]
     public async Task Server_side_disconnect_sends_disconnect_and_with_close_ends_the_connection()
     {
-        await using var server = await TestServer.StartWithDefaultsAsync(io =>
+        await using var server = await SocketIOTestHost.StartWithDefaultsAsync(io =>
         {
             io.On("connection", socket => socket.On("leave", () => socket.Disconnect()));
             io.Of("/custom").On("connection", socket => socket.On("bye", () => socket.Disconnect(close: true)));

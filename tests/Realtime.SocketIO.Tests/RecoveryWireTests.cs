@@ -14,7 +14,7 @@ public sealed class RecoveryWireTests
     public async Task A_recovered_socket_is_sent_the_missed_packets_with_their_offsets_then_its_old_sid_and_pid()
     {
         var server = new Transcript();
-        await using var host = await TestServer.StartWithDefaultsAsync(io => io.OnConnection(socket =>
+        await using var host = await SocketIOTestHost.StartWithDefaultsAsync(io => io.OnConnection(socket =>
         {
             socket.Join("뉴스방");
             socket.On<string>("disconnect", reason => server.Add($"disconnect {reason}"));
@@ -98,12 +98,12 @@ public sealed class RecoveryWireTests
     }
 
     /// <summary>A server with recovery on whose sockets write "disconnect {reason}" to <paramref name="server"/>.</summary>
-    private static Task<TestServer> StartReportingDisconnectsAsync(Transcript server) =>
-        TestServer.StartWithDefaultsAsync(io => io.OnConnection(socket =>
+    private static Task<SocketIOTestHost> StartReportingDisconnectsAsync(Transcript server) =>
+        SocketIOTestHost.StartWithDefaultsAsync(io => io.OnConnection(socket =>
             socket.On<string>("disconnect", reason => server.Add($"disconnect {reason}"))), o => o.ConnectionStateRecovery = new());
 
     /// <summary>A raw-wire client of "/", and the sid and pid of its CONNECT answer.</summary>
-    private static async Task<(WsWire Wire, string Sid, string Pid)> ConnectWithPidAsync(TestServer host)
+    private static async Task<(WsWire Wire, string Sid, string Pid)> ConnectWithPidAsync(SocketIOTestHost host)
     {
         var (wire, _) = await WsWire.ConnectAsync(host.BaseAddress);
         await wire.SendAsync("40");

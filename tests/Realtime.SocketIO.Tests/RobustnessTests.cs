@@ -10,7 +10,7 @@ public class RobustnessTests
     public async Task A_null_room_from_a_client_is_refused_and_the_socket_still_leaves_cleanly()
     {
         var disconnected = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var server = await TestServer.StartConformanceAsync(configure: io => io.On("connection", socket =>
+        await using var server = await SocketIOTestHost.StartConformanceAsync(configure: io => io.On("connection", socket =>
         {
             // The classic handler: join whatever room the client names.
             socket.On("join", (string? room) => { socket.Join(room!); return socket.Rooms.Count; });
@@ -34,7 +34,7 @@ public class RobustnessTests
     public async Task An_ack_asked_of_a_socket_that_has_left_fails_at_once()
     {
         var left = new TaskCompletionSource<SocketIOSocket>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var server = await TestServer.StartConformanceAsync(configure: io => io.On("connection", socket =>
+        await using var server = await SocketIOTestHost.StartConformanceAsync(configure: io => io.On("connection", socket =>
             socket.On("disconnect", (string _) => left.TrySetResult(socket))));
         var (wire, _) = await WsWire.ConnectMainAsync(server.BaseAddress);
         await wire.DisposeAsync();

@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Realtime.SocketIO.Tests.Infrastructure;
+using Realtime.Testing;
 
 namespace Realtime.SocketIO.Tests;
 
@@ -10,7 +11,7 @@ namespace Realtime.SocketIO.Tests;
 /// </summary>
 public class RoomsTests
 {
-    private static Task<TestServer> StartAsync(Action<SocketIOServer>? configure = null) => TestServer.StartWithDefaultsAsync(io =>
+    private static Task<SocketIOTestHost> StartAsync(Action<SocketIOServer>? configure = null) => SocketIOTestHost.StartWithDefaultsAsync(io =>
     {
         io.On("connection", socket =>
         {
@@ -25,7 +26,7 @@ public class RoomsTests
 
     private sealed record Client(WsWire Wire, string Id);
 
-    private static async Task<Client[]> ConnectAsync(TestServer server, int count)
+    private static async Task<Client[]> ConnectAsync(SocketIOTestHost server, int count)
     {
         var clients = new Client[count];
         for (var i = 0; i < count; i++)
@@ -45,7 +46,7 @@ public class RoomsTests
     }
 
     /// <summary>Sends "end" to everyone and returns, per client, the frames received before it.</summary>
-    private static async Task<List<string>[]> UntilEndAsync(TestServer server, Client[] clients)
+    private static async Task<List<string>[]> UntilEndAsync(SocketIOTestHost server, Client[] clients)
     {
         server.IO.Emit("end");
         var result = new List<string>[clients.Length];
@@ -245,7 +246,7 @@ public class RoomsTests
     [Fact]
     public async Task Emits_from_other_threads_while_messages_arrive_are_all_delivered()
     {
-        await using var server = await TestServer.StartConformanceAsync();
+        await using var server = await SocketIOTestHost.StartConformanceAsync();
         var (wire, id) = await WsWire.ConnectMainAsync(server.BaseAddress);
         await using var _ = wire;
         Assert.Equal("""42["auth",{}]""", await wire.ReceiveTextAsync());

@@ -16,7 +16,7 @@ public class ServerApiTests
     public async Task Typed_handlers_read_their_arguments_with_web_defaults()
     {
         var got = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var server = await TestServer.StartWithDefaultsAsync(io => io.On("connection", socket =>
+        await using var server = await SocketIOTestHost.StartWithDefaultsAsync(io => io.On("connection", socket =>
         {
             socket.On("BUY", (Purchase p) => got.TrySetResult($"{p.Nickname} bought {p.GoodsName} ({p.GoodsId})"));
         }));
@@ -30,7 +30,7 @@ public class ServerApiTests
     public async Task Two_and_three_arguments_and_missing_ones_are_default()
     {
         var got = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var server = await TestServer.StartWithDefaultsAsync(io => io.On("connection", socket =>
+        await using var server = await SocketIOTestHost.StartWithDefaultsAsync(io => io.On("connection", socket =>
         {
             socket.On("three", (string a, int b, bool? c) => got.TrySetResult($"{a}|{b}|{c?.ToString() ?? "null"}"));
         }));
@@ -43,7 +43,7 @@ public class ServerApiTests
     [Fact]
     public async Task A_return_value_answers_the_ack_sync_or_async()
     {
-        await using var server = await TestServer.StartWithDefaultsAsync(io => io.On("connection", socket =>
+        await using var server = await SocketIOTestHost.StartWithDefaultsAsync(io => io.On("connection", socket =>
         {
             socket.On("double", (int n) => n * 2);
             socket.On("later", async (string s) => { await Task.Yield(); return s.ToUpperInvariant(); });
@@ -64,7 +64,7 @@ public class ServerApiTests
     [Fact]
     public async Task An_explicit_ack_callback_answers_once()
     {
-        await using var server = await TestServer.StartWithDefaultsAsync(io => io.On("connection", socket =>
+        await using var server = await SocketIOTestHost.StartWithDefaultsAsync(io => io.On("connection", socket =>
         {
             socket.On("question", (string q, SocketIOAck ack) => { ack("answer to " + q, 42); ack("ignored"); });
             socket.On("no-ack-asked", (string q, SocketIOAck ack) => ack("nobody listens"));
@@ -81,7 +81,7 @@ public class ServerApiTests
     [Fact]
     public async Task Byte_array_parameters_receive_attachments_and_emitted_bytes_become_attachments()
     {
-        await using var server = await TestServer.StartWithDefaultsAsync(io => io.On("connection", socket =>
+        await using var server = await SocketIOTestHost.StartWithDefaultsAsync(io => io.On("connection", socket =>
         {
             socket.On("upload", (string name, byte[] data) => socket.Emit("stored", name, data.Length, data.Reverse().ToArray()));
         }));
@@ -96,7 +96,7 @@ public class ServerApiTests
     [Fact]
     public async Task A_throwing_handler_is_logged_and_the_connection_keeps_serving()
     {
-        await using var server = await TestServer.StartWithDefaultsAsync(io => io.On("connection", socket =>
+        await using var server = await SocketIOTestHost.StartWithDefaultsAsync(io => io.On("connection", socket =>
         {
             socket.On("boom", () => throw new InvalidOperationException("handler bug"));
             socket.On("boom-async", async () => { await Task.Yield(); throw new InvalidOperationException("async handler bug"); });
@@ -119,7 +119,7 @@ public class ServerApiTests
     {
         var seen = new ConcurrentQueue<string>();
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var server = await TestServer.StartWithDefaultsAsync(io => io.On("connection", socket =>
+        await using var server = await SocketIOTestHost.StartWithDefaultsAsync(io => io.On("connection", socket =>
         {
             socket.OnAny((name, args) => seen.Enqueue($"any {name}: {args}"));
             socket.On("b", (SocketIOArgs args) => { seen.Enqueue("b handler"); done.TrySetResult(); });
@@ -136,7 +136,7 @@ public class ServerApiTests
     public async Task Handshake_has_query_headers_auth_and_address()
     {
         var handshake = new TaskCompletionSource<SocketIOHandshake>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var server = await TestServer.StartWithDefaultsAsync(io => io.On("connection", socket => handshake.TrySetResult(socket.Handshake)));
+        await using var server = await SocketIOTestHost.StartWithDefaultsAsync(io => io.On("connection", socket => handshake.TrySetResult(socket.Handshake)));
         var (wire, _) = await WsWire.ConnectAsync(server.BaseAddress, "&room=lobby");
         await using var __ = wire;
         await wire.SendAsync("""40{"token":"abc"}""");
@@ -156,7 +156,7 @@ public class ServerApiTests
     public async Task Emitting_a_reserved_event_name_is_refused()
     {
         var error = new TaskCompletionSource<Exception>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var server = await TestServer.StartWithDefaultsAsync(io => io.On("connection", socket =>
+        await using var server = await SocketIOTestHost.StartWithDefaultsAsync(io => io.On("connection", socket =>
         {
             try { socket.Emit("disconnect", "x"); } catch (Exception e) { error.TrySetResult(e); }
         }));
@@ -170,7 +170,7 @@ public class ServerApiTests
     [Fact]
     public async Task Socket_data_keeps_values_between_events()
     {
-        await using var server = await TestServer.StartWithDefaultsAsync(io => io.On("connection", socket =>
+        await using var server = await SocketIOTestHost.StartWithDefaultsAsync(io => io.On("connection", socket =>
         {
             socket.On("name", (string name) => socket.Data["name"] = name);
             socket.On("who", () => socket.Emit("you are", socket.Data["name"]));
@@ -187,7 +187,7 @@ public class ServerApiTests
     {
         var timedOut = new TaskCompletionSource<Exception>(TaskCreationOptions.RunContinuationsAsynchronously);
         var disconnected = new TaskCompletionSource<Exception>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var server = await TestServer.StartWithDefaultsAsync(io => io.On("connection", async socket =>
+        await using var server = await SocketIOTestHost.StartWithDefaultsAsync(io => io.On("connection", async socket =>
         {
             try { await socket.Timeout(TimeSpan.FromMilliseconds(50)).EmitWithAckAsync("unanswered"); }
             catch (Exception e) { timedOut.TrySetResult(e); }
@@ -208,7 +208,7 @@ public class ServerApiTests
     {
         using var stop = new CancellationTokenSource();
         var waits = new TaskCompletionSource<Task[]>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var server = await TestServer.StartWithDefaultsAsync(io => io.On("connection", socket =>
+        await using var server = await SocketIOTestHost.StartWithDefaultsAsync(io => io.On("connection", socket =>
         {
             // The arguments as one array, then the token: the token is never taken for an argument.
             waits.TrySetResult([
@@ -236,7 +236,7 @@ public class ServerApiTests
     public async Task A_CancellationToken_among_the_arguments_is_refused_and_never_sent()
     {
         var refusals = new TaskCompletionSource<Exception[]>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var server = await TestServer.StartWithDefaultsAsync(io => io.On("connection", async socket =>
+        await using var server = await SocketIOTestHost.StartWithDefaultsAsync(io => io.On("connection", async socket =>
         {
             var token = socket.ConnectionAborted;
             var errors = new List<Exception>();
@@ -265,7 +265,7 @@ public class ServerApiTests
     [Fact]
     public async Task Dynamic_namespaces_from_a_pattern_share_its_handlers()
     {
-        await using var server = await TestServer.StartWithDefaultsAsync(io =>
+        await using var server = await SocketIOTestHost.StartWithDefaultsAsync(io =>
         {
             var rooms = io.Of(new Regex("^/room-\\d+$"));
             rooms.Use(async (socket, next) => { socket.Data["checked"] = true; await next(); });
@@ -292,7 +292,7 @@ public class ServerApiTests
     {
         var order = new ConcurrentQueue<string>();
         var connected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var server = await TestServer.StartWithDefaultsAsync(io =>
+        await using var server = await SocketIOTestHost.StartWithDefaultsAsync(io =>
         {
             io.Use(async (socket, next) => { order.Enqueue("first"); await next(); order.Enqueue("first after"); });
             io.Use(socket =>
@@ -318,7 +318,7 @@ public class ServerApiTests
     [Fact]
     public async Task Emit_keeps_a_typed_array_whole_spreads_an_object_array_and_sends_null()
     {
-        await using var server = await TestServer.StartWithDefaultsAsync(io => io.On("connection", socket =>
+        await using var server = await SocketIOTestHost.StartWithDefaultsAsync(io => io.On("connection", socket =>
         {
             socket.Emit("list", new[] { "a", "b" });
             socket.Emit("spread", new object?[] { 1, "two" });
@@ -339,7 +339,7 @@ public class ServerApiTests
     public async Task Handshake_user_is_the_user_of_the_request_that_opened_the_connection()
     {
         var user = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var server = await TestServer.StartWithDefaultsAsync(
+        await using var server = await SocketIOTestHost.StartWithDefaultsAsync(
             io => io.On("connection", socket => user.TrySetResult(socket.Handshake.User?.Identity?.Name)),
             pipeline: app => app.Use((Microsoft.AspNetCore.Http.HttpContext context, Microsoft.AspNetCore.Http.RequestDelegate next) =>
             {
@@ -356,7 +356,7 @@ public class ServerApiTests
     [Fact]
     public async Task The_server_is_in_dependency_injection()
     {
-        await using var server = await TestServer.StartWithDefaultsAsync();
+        await using var server = await SocketIOTestHost.StartWithDefaultsAsync();
         Assert.Same(server.IO, server.Services.GetService(typeof(SocketIOServer)));
         Assert.Equal("/socket.io", server.IO.Options.Path);
         Assert.Equal(TimeSpan.FromSeconds(45), new SocketIOServerOptions().ConnectTimeout);

@@ -1,7 +1,5 @@
 using System.Net.WebSockets;
-using System.Text;
 using System.Text.Json;
-using System.Threading.Channels;
 
 namespace Realtime.Testing;
 
@@ -26,11 +24,12 @@ public enum PingFrames
 
 /// <summary>
 /// A Socket.IO client written by hand, with no client library, so that a test shows every packet that travels:
-/// Engine.IO v4 over HTTP long-polling (<see cref="HttpClient"/>) and over WebSocket (<see cref="ClientWebSocket"/>),
-/// with Socket.IO v5 text packets inside. Each request, response and frame is written to <see cref="Wire"/>, one
-/// packet per line: <c>&gt; frame</c> is one the client sends, <c>&lt; frame</c> one it receives (the packets of a
-/// polling body are indented under their request or response). A client with a name writes <c>A &gt; frame</c>, so
-/// several clients can share one transcript.
+/// Engine.IO v4 over HTTP long-polling and over WebSocket (the requests of <see cref="EngineIOWire"/>, the frames of
+/// <see cref="WsWire"/>), with Socket.IO v5 text packets inside. This layer adds what Socket.IO puts on top: namespaces,
+/// socket ids, acknowledgement ids, and the transcript. Each request, response and frame is written to
+/// <see cref="Wire"/>, one packet per line: <c>&gt; frame</c> is one the client sends, <c>&lt; frame</c> one it
+/// receives (the packets of a polling body are indented under their request or response). A client with a name writes
+/// <c>A &gt; frame</c>, so several clients can share one transcript.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -52,12 +51,9 @@ public enum PingFrames
 public sealed class SocketIOWire(Uri server, Scrubber scrubber, string? name = null, Transcript? wire = null,
     PingFrames pings = PingFrames.AnsweredAndSkipped) : IAsyncDisposable
 {
-    private const char RecordSeparator = '\x1e';   // between packets in one polling body
-    private readonly HttpClient _http = new() { BaseAddress = server };
-    private readonly Channel<string> _frames = Channel.CreateUnbounded<string>();
+    private readonly EngineIOWire _engine = new(server, "/socket.io/");
     private readonly Dictionary<string, string> _socketIds = new(StringComparer.Ordinal);
-    private ClientWebSocket? _socket;
-    private Task? _reading;
+    private WsWire? _socket;
     private int _ackId;
 
     /// <summary>
@@ -92,7 +88,9 @@ public sealed class SocketIOWire(Uri server, Scrubber scrubber, string? name = n
 
     // ---- HTTP long-polling: each request and response recorded, each packet of a body on its own line ----
 
-    private string PollingPath => Sid is null ? "/socket.io/?EIO=4&transport=polling" : $"/socket.io/?EIO=4&transport=polling&sid={Sid}";
+    private string PollingQuery => Sid is null ? "EIO=4&transport=polling" : $"EIO=4&transport=polling&sid={Sid}";
+
+    private string PollingPath => $"/socket.io/?{PollingQuery}";
 
     /// <summary>
     /// Starts a polling GET (recorded now); its response is recorded when awaited with <see cref="ReceivePollAsync"/>.
@@ -102,14 +100,14 @@ public sealed class SocketIOWire(Uri server, Scrubber scrubber, string? name = n
     public Task<HttpResponseMessage> StartPoll()
     {
         Record('>', $"GET {PollingPath}");
-        return _http.GetAsync(PollingPath);
+        return _engine.GetAsync(PollingQuery);
     }
 
     /// <summary>Records a polling response: the status, then each packet of the body on its own line.</summary>
     public async Task<string[]> ReceivePollAsync(Task<HttpResponseMessage> poll)
     {
         using var response = await Wait.For(poll, $"a polling response{ForWho}");
-        var packets = (await response.Content.ReadAsStringAsync()).Split(RecordSeparator);
+        var packets = (await response.Content.ReadAsStringAsync()).Split(EngineIOWire.RecordSeparator);
         Record('<', $"{(int)response.StatusCode} {response.ReasonPhrase}");
         foreach (var packet in packets)
         {
@@ -127,7 +125,7 @@ public sealed class SocketIOWire(Uri server, Scrubber scrubber, string? name = n
     {
         Record('>', $"POST {PollingPath}");
         foreach (var packet in packets) Record('>', $"  {packet}");
-        using var response = await _http.PostAsync(PollingPath, new StringContent(string.Join(RecordSeparator, packets), Encoding.UTF8, "text/plain"));
+        using var response = await _engine.SendAsync(HttpMethod.Post, PollingQuery, string.Join(EngineIOWire.RecordSeparator, packets));
         Record('<', $"{(int)response.StatusCode} {response.ReasonPhrase}: {await response.Content.ReadAsStringAsync()}");
     }
 
@@ -140,14 +138,11 @@ public sealed class SocketIOWire(Uri server, Scrubber scrubber, string? name = n
     public async Task OpenWebSocketAsync()
     {
         if (_socket is not null) throw new InvalidOperationException($"{Who} has opened its WebSocket already.");
-        var path = Sid is null ? "/socket.io/?EIO=4&transport=websocket" : $"/socket.io/?EIO=4&transport=websocket&sid={Sid}";
-        Record('>', $"GET {path}   (Connection: Upgrade, Upgrade: websocket)");
-        _socket = new ClientWebSocket();
-        _socket.Options.CollectHttpResponseDetails = true;   // to show the 101
-        var url = new UriBuilder(new Uri(server, path)) { Scheme = "ws" }.Uri;
-        await Wait.For(_socket.ConnectAsync(url, CancellationToken.None), $"the WebSocket handshake{ForWho}");
-        Record('<', $"{(int)_socket.HttpStatusCode} Switching Protocols");
-        _reading = ReadFramesAsync(_socket);
+        var query = Sid is null ? "EIO=4&transport=websocket" : $"EIO=4&transport=websocket&sid={Sid}";
+        Record('>', $"GET /socket.io/?{query}   (Connection: Upgrade, Upgrade: websocket)");
+        // Pings are answered as they arrive unless the test records them (then it answers them itself).
+        _socket = await WsWire.OpenAsync(server, query, answerPings: pings == PingFrames.AnsweredAndSkipped);
+        Record('<', $"{_socket.HttpStatusCode} Switching Protocols");
     }
 
     /// <summary>Sends one text frame, written by the test, and records it.</summary>
@@ -221,29 +216,20 @@ public sealed class SocketIOWire(Uri server, Scrubber scrubber, string? name = n
     public async Task CloseWebSocketAsync()
     {
         Record('>', "(WebSocket close frame)");
-        await Socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
-        await Wait.For(_reading!, $"the server to close the WebSocket{ForWho}");
+        await Socket.CloseOutputAsync();
+        await Wait.For(Socket.Closed, $"the server to close the WebSocket{ForWho}");
     }
 
-    private ClientWebSocket Socket => _socket ?? throw new InvalidOperationException($"{Who} has no WebSocket: call OpenWebSocketAsync first.");
+    private WsWire Socket => _socket ?? throw new InvalidOperationException($"{Who} has no WebSocket: call OpenWebSocketAsync first.");
 
-    private Task SendUnrecordedAsync(string frame) =>
-        Socket.SendAsync(Encoding.UTF8.GetBytes(frame), WebSocketMessageType.Text, true, CancellationToken.None);
+    private Task SendUnrecordedAsync(string frame) => Socket.SendAsync(frame);
 
-    // The next frame the server sent, its ids noticed; a ping is answered and passed over unless pings are recorded.
+    // The next frame the server sent, its ids noticed (pings are already answered and left out unless recorded).
     private async Task<string> NextFrameAsync()
     {
-        while (true)
-        {
-            var frame = await Wait.For(_frames.Reader.ReadAsync().AsTask(), $"a WebSocket frame{ForWho}");
-            if (frame == "2" && pings == PingFrames.AnsweredAndSkipped)
-            {
-                await SendUnrecordedAsync("3");
-                continue;
-            }
-            Notice(frame);
-            return frame;
-        }
+        var frame = await Wait.For(Socket.ReceiveTextAsync(), $"a WebSocket frame{ForWho}");
+        Notice(frame);
+        return frame;
     }
 
     private void Record(char direction, string text) => Wire.Add(Name is null ? $"{direction} {text}" : $"{Name} {direction} {text}");
@@ -271,34 +257,15 @@ public sealed class SocketIOWire(Uri server, Scrubber scrubber, string? name = n
 
     private static string SidOf(string json) => JsonDocument.Parse(json).RootElement.GetProperty("sid").GetString()!;
 
-    // Queues each text message the server sends until the server closes (or DisposeAsync aborts) the WebSocket.
-    private async Task ReadFramesAsync(ClientWebSocket socket)
-    {
-        try
-        {
-            while (true)
-            {
-                var (type, data) = await socket.ReceiveMessageAsync();
-                if (type == WebSocketMessageType.Close) break;
-                await _frames.Writer.WriteAsync(Encoding.UTF8.GetString(data));
-            }
-        }
-        catch (Exception e) when (e is WebSocketException or OperationCanceledException)
-        {
-            // The server closed without a close handshake, or DisposeAsync aborted the socket.
-        }
-        finally
-        {
-            _frames.Writer.TryComplete();
-        }
-    }
-
     public async ValueTask DisposeAsync()
     {
         // Abort unless closed: a close handshake that timed out leaves CloseSent, and the reader would wait forever.
-        if (_socket is { State: not (WebSocketState.Closed or WebSocketState.Aborted) }) _socket.Abort();
-        if (_reading is not null) await _reading;
-        _socket?.Dispose();
-        _http.Dispose();
+        if (_socket is not null)
+        {
+            if (_socket.State is not (WebSocketState.Closed or WebSocketState.Aborted)) _socket.Abort();
+            await _socket.Closed;
+            await _socket.DisposeAsync();
+        }
+        _engine.Dispose();
     }
 }

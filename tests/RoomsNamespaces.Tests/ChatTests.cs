@@ -20,10 +20,10 @@ public sealed class ChatTests
         scrubber.Id(app.BaseAddress.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "port");
 
         // One at a time, so the server log lists them in order.
-        var people = new List<ChatNodeClient>();
+        var people = new List<NodeChatClient>();
         foreach (var name in new[] { "상민", "지민", "수아" })
         {
-            var person = ChatNodeClient.Start(app.BaseAddress, name);
+            var person = NodeChatClient.Start(app.BaseAddress, name);
             people.Add(person);
             await person.WaitForLine("connect");
             await app.Log.WaitForText("Socket Connected", count: people.Count);

@@ -17,7 +17,7 @@ public sealed class HelloTests(BrowserFixture browser) : IClassFixture<BrowserFi
     {
         var (app, steps) = await StartAsync();
         await using var _ = app;
-        await using var node = SocketIONode.Start("hello-client.mjs", [app.BaseAddress.ToString()]);
+        await using var node = NodeSocketIOClient.Start("hello-client.mjs", [app.BaseAddress.ToString()]);
         await node.WaitFor("customEventName ");
         await steps.WaitForText("Hello!");
 

@@ -16,7 +16,7 @@ public sealed class SocketIONewsTests
     public async Task The_official_node_client_gets_two_news_replies_and_leaves()
     {
         await using var server = await SocketIONewsServer.StartAsync(intervalMs: 20);
-        await using var node = SocketIONode.Start("news-client.mjs", [server.BaseAddress.ToString(), "--news", "2"]);
+        await using var node = NodeSocketIOClient.Start("news-client.mjs", [server.BaseAddress.ToString(), "--news", "2"]);
         await node.WaitFor("disconnect ");
         await server.Steps.WaitForText("클라이언트가 접속을 해제했습니다.");
 
@@ -40,7 +40,7 @@ public sealed class SocketIONewsTests
     public async Task Acknowledgements_both_ways_with_the_node_client()
     {
         await using var server = await SocketIONewsServer.StartAsync(intervalMs: 60_000);
-        await using var node = SocketIONode.Start("news-client.mjs", [server.BaseAddress.ToString()]);
+        await using var node = NodeSocketIOClient.Start("news-client.mjs", [server.BaseAddress.ToString()]);
         await node.WaitFor("connect ");
 
         // Client → server: socket.emit("question", q, answer => ...); the server handler's return value comes back.
@@ -60,7 +60,7 @@ public sealed class SocketIONewsTests
     {
         var first = await SocketIONewsServer.StartAsync(intervalMs: 60_000);
         var address = first.BaseAddress;
-        await using var node = SocketIONode.Start("news-client.mjs", [address.ToString(), "--reconnect"]);
+        await using var node = NodeSocketIOClient.Start("news-client.mjs", [address.ToString(), "--reconnect"]);
         await node.WaitFor("connect ");
         await first.Steps.WaitForText("새로운 클라이언트가 접속했습니다.");
 

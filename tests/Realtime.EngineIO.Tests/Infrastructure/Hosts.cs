@@ -37,7 +37,7 @@ public class ConformanceFixture : IAsyncLifetime
         if (_app is not null) await _app.DisposeAsync();
     }
 
-    public EioWire Wire() => new(BaseAddress);
+    public EngineIOWire Wire() => new(BaseAddress);
 }
 
 /// <summary>
@@ -108,10 +108,10 @@ public sealed class EchoHost : IAsyncDisposable
         return new EchoHost(app, await LocalKestrel.StartAsync(app), probe, log);
     }
 
-    public EioWire Wire() => new(BaseAddress);
+    public EngineIOWire Wire() => new(BaseAddress);
 
     /// <summary>Reads a new WebSocket session's open packet and returns the server's side of that session.</summary>
-    public async Task<EngineIOSocket> SessionOfAsync(EioWire wire, ClientWebSocket ws)
+    public async Task<EngineIOSocket> SessionOfAsync(EngineIOWire wire, ClientWebSocket ws)
     {
         var sid = WebSocketAndUpgradeTests.SidOf((await wire.ReceiveAsync(ws)).Text);
         return Server.Clients.Single(c => c.Id == sid);

@@ -53,7 +53,7 @@ public sealed class BrowserClientTests(BrowserFixture browser) : IClassFixture<B
     public async Task Closing_the_tab_disconnects_the_socket_on_the_server(string transport, string reason)
     {
         var server = new Transcript();
-        await using var host = await TestServer.StartWithDefaultsAsync(io => io.On("connection", socket =>
+        await using var host = await SocketIOTestHost.StartWithDefaultsAsync(io => io.On("connection", socket =>
         {
             server.Add($"connection {socket.Id} over {socket.Conn.Transport}");
             socket.On("disconnect", (string why) => server.Add($"disconnect {why}"));
@@ -81,7 +81,7 @@ public sealed class BrowserClientTests(BrowserFixture browser) : IClassFixture<B
     {
         var connections = new Transcript();
         void Configure(SocketIOServer io) => io.On("connection", socket => connections.Add(socket.Id));
-        var first = await TestServer.StartWithDefaultsAsync(Configure, pipeline: MapPages);
+        var first = await SocketIOTestHost.StartWithDefaultsAsync(Configure, pipeline: MapPages);
         await using var stopFirst = first;
         await using var person = await browser.NewPersonAsync("tester");
         await person.Page.GotoAsync(new Uri(first.BaseAddress, $"/stay?transports={transport}").ToString());
@@ -92,7 +92,7 @@ public sealed class BrowserClientTests(BrowserFixture browser) : IClassFixture<B
 
         await first.StopAsync();
         await person.Console.WaitForText("[log] disconnect ");
-        await using var second = await TestServer.StartWithDefaultsAsync(Configure, port: first.Port, pipeline: MapPages);
+        await using var second = await SocketIOTestHost.StartWithDefaultsAsync(Configure, port: first.Port, pipeline: MapPages);
         await person.Console.WaitForText("[log] reconnect after ");
         await person.Console.WaitForText("[log] connect ", count: 2);
         await connections.WaitFor(_ => true, count: 2);
@@ -118,7 +118,7 @@ public sealed class BrowserClientTests(BrowserFixture browser) : IClassFixture<B
     private async Task<(IReadOnlyList<string> Lines, IReadOnlyList<string> Server)> RunPageAsync(string path)
     {
         var server = new Transcript();
-        await using var host = await TestServer.StartWithDefaultsAsync(io => SessionServer.Configure(io, server), pipeline: MapPages);
+        await using var host = await SocketIOTestHost.StartWithDefaultsAsync(io => SessionServer.Configure(io, server), pipeline: MapPages);
         await using var person = await browser.NewPersonAsync("tester");
         // A failed request of the page (a script, a poll) ends the wait with its URL.
         person.Page.Response += (_, response) => { if (response.Status >= 400) person.Console.Add($"[error] HTTP {response.Status} {response.Url}"); };

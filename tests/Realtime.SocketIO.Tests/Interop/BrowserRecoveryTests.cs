@@ -17,7 +17,7 @@ public sealed class BrowserRecoveryTests(BrowserFixture browser) : IClassFixture
     public async Task A_page_that_loses_the_network_gets_back_its_socket_and_shows_the_messages_it_missed()
     {
         var server = new Transcript();
-        await using var host = await TestServer.StartWithDefaultsAsync(io => io.OnConnection(socket =>
+        await using var host = await SocketIOTestHost.StartWithDefaultsAsync(io => io.OnConnection(socket =>
         {
             server.Add($"connection {socket.Id} recovered={socket.Recovered}");
             if (!socket.Recovered)

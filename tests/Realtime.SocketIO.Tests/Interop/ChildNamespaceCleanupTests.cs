@@ -20,7 +20,7 @@ public sealed class ChildNamespaceCleanupTests
         var server = new Transcript();
         SocketIOParentNamespace parent = null!;
         var namespacesOfRoom0 = new List<SocketIONamespace>();
-        await using var host = await TestServer.StartWithDefaultsAsync(io =>
+        await using var host = await SocketIOTestHost.StartWithDefaultsAsync(io =>
         {
             parent = io.Of(new System.Text.RegularExpressions.Regex(@"^/room-\d+$"));
             parent.Use(socket => { server.Add($"middleware {socket.Nsp.Name}"); return Task.CompletedTask; });
@@ -64,7 +64,7 @@ public sealed class ChildNamespaceCleanupTests
     {
         var server = new Transcript();
         SocketIOParentNamespace parent = null!;
-        await using var host = await TestServer.StartWithDefaultsAsync(io =>
+        await using var host = await SocketIOTestHost.StartWithDefaultsAsync(io =>
         {
             parent = io.Of((name, auth) => name.StartsWith("/team-", StringComparison.Ordinal));
             parent.Use(socket => socket.Handshake.Auth.TryGetProperty("token", out _)

@@ -24,7 +24,7 @@ public sealed class ConnectTimeoutTests
     {
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var server = new Transcript();
-        await using var host = await TestServer.StartWithDefaultsAsync(io => StuckNamespace(io, release, server),
+        await using var host = await SocketIOTestHost.StartWithDefaultsAsync(io => StuckNamespace(io, release, server),
             o => o.ConnectTimeout = TimeSpan.FromSeconds(1));
         var (wire, _) = await WsWire.ConnectAsync(host.BaseAddress);
         await using var __ = wire;
@@ -48,7 +48,7 @@ public sealed class ConnectTimeoutTests
     {
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var server = new Transcript();
-        await using var host = await TestServer.StartWithDefaultsAsync(io => StuckNamespace(io, release, server),
+        await using var host = await SocketIOTestHost.StartWithDefaultsAsync(io => StuckNamespace(io, release, server),
             o => o.ConnectTimeout = TimeSpan.FromSeconds(1));
 
         var lines = await NodeScript.RunAsync("sio-stuck.mjs", [host.BaseAddress.ToString(), transport]);

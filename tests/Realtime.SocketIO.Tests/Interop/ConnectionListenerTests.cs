@@ -10,7 +10,7 @@ public sealed class ConnectionListenerTests
     [InlineData("polling")]
     public async Task Once_runs_for_the_first_connection_and_Off_removes_a_connection_handler(string transport)
     {
-        await using var host = await TestServer.StartWithDefaultsAsync(io =>
+        await using var host = await SocketIOTestHost.StartWithDefaultsAsync(io =>
         {
             Action<SocketIOSocket> greet = socket => socket.Emit("greeting", "어서 오세요");
             io.Once("connection", socket => socket.Emit("first", "첫 손님입니다"));

@@ -17,8 +17,8 @@ public sealed class EmitSideTests
     private static readonly TimeSpan Long = TimeSpan.FromSeconds(30);
 
     /// <summary>A server whose clients join rooms by asking ("join" → "joined") and say when they answered an ack.</summary>
-    private static Task<TestServer> StartAsync(Transcript log, Action<SocketIOSocket>? more = null, TimeProvider? clock = null, LogRecorder? recorder = null) =>
-        TestServer.StartWithDefaultsAsync(io => io.OnConnection(socket =>
+    private static Task<SocketIOTestHost> StartAsync(Transcript log, Action<SocketIOSocket>? more = null, TimeProvider? clock = null, LogRecorder? recorder = null) =>
+        SocketIOTestHost.StartWithDefaultsAsync(io => io.OnConnection(socket =>
         {
             socket.On("join", (string room) => { socket.Join(room); socket.Emit("joined", room); });
             socket.On("answered", (string eventName) => log.Add($"answered {eventName} {socket.Id}"));

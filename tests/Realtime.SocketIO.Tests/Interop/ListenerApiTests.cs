@@ -15,7 +15,7 @@ public sealed class ListenerApiTests
     public async Task Once_Off_PrependAny_and_OffAny_behave_as_an_EventEmitter_with_the_official_client(string transport)
     {
         var server = new Transcript();
-        await using var host = await TestServer.StartWithDefaultsAsync(io => io.On("connection", socket =>
+        await using var host = await SocketIOTestHost.StartWithDefaultsAsync(io => io.On("connection", socket =>
         {
             var seen = new List<string>();   // handlers run one at a time per connection: no lock needed
             // Lambdas kept in variables: Off and OffAny take the same instance back.

@@ -23,7 +23,7 @@ public sealed class MetricsNodeClientTests
     {
         var disconnected = Channel.CreateUnbounded<string>();
         MetricCollector<long>? active = null, upgrades = null;
-        await using var host = await TestServer.StartWithDefaultsAsync(io => io.On("connection", socket =>
+        await using var host = await SocketIOTestHost.StartWithDefaultsAsync(io => io.On("connection", socket =>
         {
             // Once the client says it upgraded: what the instruments say now (polling, websocket, upgrades).
             socket.On("upgraded", (string transport) => new[]
@@ -53,7 +53,7 @@ public sealed class MetricsNodeClientTests
     }
 
     /// <summary>Completes when no Engine.IO session is left open.</summary>
-    private static Task ClosedAsync(TestServer host)
+    private static Task ClosedAsync(SocketIOTestHost host)
     {
         var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         foreach (var session in host.IO.Engine.Clients)

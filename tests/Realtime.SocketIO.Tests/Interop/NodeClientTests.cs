@@ -24,7 +24,7 @@ public sealed class NodeClientTests
     public async Task The_official_node_client_runs_a_whole_session(string mode, string connectsOver, string exchangesOver)
     {
         var server = new Transcript();
-        await using var host = await TestServer.StartWithDefaultsAsync(io => SessionServer.Configure(io, server));
+        await using var host = await SocketIOTestHost.StartWithDefaultsAsync(io => SessionServer.Configure(io, server));
 
         var lines = await NodeScript.RunAsync("sio-session.mjs", [host.BaseAddress.ToString(), mode]);
         var seen = lines.ToDictionary(l => l.GetProperty("event").GetString()!);
@@ -76,7 +76,7 @@ public sealed class NodeClientTests
     public async Task Snapshot_of_a_session_that_starts_with_polling_and_upgrades()
     {
         var server = new Transcript();
-        await using var host = await TestServer.StartWithDefaultsAsync(io => SessionServer.Configure(io, server));
+        await using var host = await SocketIOTestHost.StartWithDefaultsAsync(io => SessionServer.Configure(io, server));
 
         var lines = await NodeScript.RunAsync("sio-session.mjs", [host.BaseAddress.ToString(), "default"]);
         await server.WaitForText("disconnect / client namespace disconnect");
@@ -99,7 +99,7 @@ public sealed class NodeClientTests
         const int count = 200;
         var received = new List<(int Index, string Kind)>();
         var intact = true;
-        await using var host = await TestServer.StartWithDefaultsAsync(io => io.On("connection", socket =>
+        await using var host = await SocketIOTestHost.StartWithDefaultsAsync(io => io.On("connection", socket =>
         {
             socket.On("in", (SocketIOArgs args) =>
             {
@@ -142,7 +142,7 @@ public sealed class NodeClientTests
     public async Task A_refusal_carries_its_data_and_a_server_disconnect_is_not_retried(string transport)
     {
         var server = new Transcript();
-        await using var host = await TestServer.StartWithDefaultsAsync(io =>
+        await using var host = await SocketIOTestHost.StartWithDefaultsAsync(io =>
         {
             io.Use(async (socket, next) =>
             {
@@ -186,7 +186,7 @@ public sealed class NodeClientTests
     public async Task A_message_over_MaxHttpBufferSize_drops_only_that_client(string transport, string clientReason, string serverReason)
     {
         var server = new Transcript();
-        await using var host = await TestServer.StartWithDefaultsAsync(io => io.On("connection", socket =>
+        await using var host = await SocketIOTestHost.StartWithDefaultsAsync(io => io.On("connection", socket =>
         {
             socket.On("big", (string text) => server.Add($"big {text.Length} characters"));
             socket.On("question", (string question) => $"네: {question}");
@@ -214,7 +214,7 @@ public sealed class NodeClientTests
     [InlineData("websocket")]
     public async Task Binary_inside_objects_and_arrays_reaches_typed_handlers_and_the_client(string transport)
     {
-        await using var host = await TestServer.StartWithDefaultsAsync(io => io.On("connection", socket =>
+        await using var host = await SocketIOTestHost.StartWithDefaultsAsync(io => io.On("connection", socket =>
         {
             socket.On("album", (Album album) =>
                 $"{album.Title}: {string.Join(", ", album.Photos.Select(p => $"{p.Name}={Convert.ToHexString(p.Data)}"))}, cover {System.Text.Encoding.UTF8.GetString(album.Cover)}");
@@ -236,7 +236,7 @@ public sealed class NodeClientTests
     public async Task A_namespace_pattern_accepts_matching_names_and_refuses_others(string transport)
     {
         string? parent = null;
-        await using var host = await TestServer.StartWithDefaultsAsync(io =>
+        await using var host = await SocketIOTestHost.StartWithDefaultsAsync(io =>
             io.Of(new System.Text.RegularExpressions.Regex(@"^/room-\d+$")).On("connection", socket =>
             {
                 parent = socket.Nsp.Parent?.Name;

@@ -58,7 +58,7 @@ public sealed class PacketMiddlewareTests
     public async Task Packet_middleware_rewrites_or_refuses_events_from_the_official_client(string transport)
     {
         var server = new Transcript();
-        await using var host = await TestServer.StartWithDefaultsAsync(io => Configure(io, server));
+        await using var host = await SocketIOTestHost.StartWithDefaultsAsync(io => Configure(io, server));
 
         var lines = await NodeScript.RunAsync("sio-packet-middleware.mjs", [host.BaseAddress.ToString(), transport]);
         var seen = lines.ToDictionary(l => l.GetProperty("event").GetString()!);
@@ -98,7 +98,7 @@ public sealed class PacketMiddlewareTests
     public async Task Without_an_error_handler_a_refusal_is_only_logged_and_the_client_hears_nothing_on_the_raw_wire()
     {
         var recorder = new LogRecorder();
-        await using var host = await TestServer.StartWithDefaultsAsync(io => io.On("connection", socket =>
+        await using var host = await SocketIOTestHost.StartWithDefaultsAsync(io => io.On("connection", socket =>
         {
             // Asynchronous this time: the refusal comes from a faulted task.
             socket.Use(async (packet, next) =>
@@ -126,7 +126,7 @@ public sealed class PacketMiddlewareTests
     public async Task An_error_event_sent_by_the_client_reaches_the_error_handler_without_an_exception()
     {
         var server = new Transcript();
-        await using var host = await TestServer.StartWithDefaultsAsync(io => io.On("connection", socket =>
+        await using var host = await SocketIOTestHost.StartWithDefaultsAsync(io => io.On("connection", socket =>
         {
             socket.Use((packet, next) => packet.Event == "secret" ? throw new InvalidOperationException("거절") : next());
             socket.On("error", (SocketIOArgs args) => server.Add($"error {args.Error?.Message ?? "(from the client)"}: {args.Get<string>(0)}"));

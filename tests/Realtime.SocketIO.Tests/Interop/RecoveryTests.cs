@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Realtime.SocketIO.Tests.Infrastructure;
+using Realtime.Testing;
 
 namespace Realtime.SocketIO.Tests.Interop;
 
@@ -18,7 +19,7 @@ public sealed class RecoveryTests
     public async Task After_a_transport_loss_the_client_recovers_its_id_rooms_data_and_the_missed_room_messages_in_order()
     {
         var server = new State();
-        await using var host = await TestServer.StartWithDefaultsAsync(io => Configure(io, server), o => o.ConnectionStateRecovery = new());
+        await using var host = await SocketIOTestHost.StartWithDefaultsAsync(io => Configure(io, server), o => o.ConnectionStateRecovery = new());
 
         var lines = await NodeScript.RunAsync("sio-recovery.mjs", [host.BaseAddress.ToString(), "drop"]);
 
@@ -50,7 +51,7 @@ public sealed class RecoveryTests
         // time out the observer's heartbeat.
         var clock = new FakeTimeProvider();
         var server = new State { WhileAway = () => clock.Advance(TimeSpan.FromMinutes(2) + TimeSpan.FromMinutes(1)) };
-        await using var host = await TestServer.StartWithDefaultsAsync(io => Configure(io, server), o =>
+        await using var host = await SocketIOTestHost.StartWithDefaultsAsync(io => Configure(io, server), o =>
         {
             o.ConnectionStateRecovery = new() { MaxDisconnectionDuration = TimeSpan.FromMinutes(2) };
             o.PingInterval = o.PingTimeout = TimeSpan.FromHours(1);
@@ -79,7 +80,7 @@ public sealed class RecoveryTests
     {
         var server = new State();
         var middlewareRuns = 0;
-        await using var host = await TestServer.StartWithDefaultsAsync(io =>
+        await using var host = await SocketIOTestHost.StartWithDefaultsAsync(io =>
         {
             io.Use(socket =>
             {
@@ -100,7 +101,7 @@ public sealed class RecoveryTests
     public async Task A_client_that_disconnects_on_purpose_is_not_persisted()
     {
         var server = new State();
-        await using var host = await TestServer.StartWithDefaultsAsync(io => Configure(io, server), o => o.ConnectionStateRecovery = new());
+        await using var host = await SocketIOTestHost.StartWithDefaultsAsync(io => Configure(io, server), o => o.ConnectionStateRecovery = new());
 
         var lines = await NodeScript.RunAsync("sio-recovery.mjs", [host.BaseAddress.ToString(), "goodbye"]);
 
@@ -118,7 +119,7 @@ public sealed class RecoveryTests
     {
         var server = new State();
         var recorder = new LogRecorder();
-        await using var host = await TestServer.StartWithDefaultsAsync(io => Configure(io, server), o =>
+        await using var host = await SocketIOTestHost.StartWithDefaultsAsync(io => Configure(io, server), o =>
         {
             o.ConnectionStateRecovery = new();
             o.AdapterFactory = nsp => new InMemorySocketIOAdapter(nsp);   // as a multi-server adapter (Redis) is
@@ -136,14 +137,14 @@ public sealed class RecoveryTests
     [Fact]
     public async Task The_connect_answer_carries_a_pid_only_when_recovery_is_on()
     {
-        await using var on = await TestServer.StartWithDefaultsAsync(options: o => o.ConnectionStateRecovery = new());
-        await using var off = await TestServer.StartWithDefaultsAsync();
+        await using var on = await SocketIOTestHost.StartWithDefaultsAsync(options: o => o.ConnectionStateRecovery = new());
+        await using var off = await SocketIOTestHost.StartWithDefaultsAsync();
 
         Assert.Matches("^40\\{\"sid\":\"[\\w-]{20}\",\"pid\":\"[\\w-]{20}\"\\}$", await ConnectAnswerAsync(on));
         Assert.Matches("^40\\{\"sid\":\"[\\w-]{20}\"\\}$", await ConnectAnswerAsync(off));
     }
 
-    private static async Task<string> ConnectAnswerAsync(TestServer host)
+    private static async Task<string> ConnectAnswerAsync(SocketIOTestHost host)
     {
         var (wire, _) = await WsWire.ConnectAsync(host.BaseAddress);
         await using (wire)

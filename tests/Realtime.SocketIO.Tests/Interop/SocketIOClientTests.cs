@@ -15,7 +15,7 @@ namespace Realtime.SocketIO.Tests.Interop;
 /// </summary>
 public sealed class SocketIOClientTests : IAsyncLifetime
 {
-    private readonly List<TestServer> _hosts = [];
+    private readonly List<SocketIOTestHost> _hosts = [];
     private readonly List<SocketIOClient.SocketIO> _clients = [];
 
     [Theory]
@@ -386,9 +386,9 @@ public sealed class SocketIOClientTests : IAsyncLifetime
         Assert.True(client.Connected);                       // the WebSocket session answers its pings
     }
 
-    private async Task<TestServer> StartHostAsync(Action<SocketIOServer> configure, int port = 0, Action<SocketIOServerOptions>? options = null)
+    private async Task<SocketIOTestHost> StartHostAsync(Action<SocketIOServer> configure, int port = 0, Action<SocketIOServerOptions>? options = null)
     {
-        var host = await TestServer.StartWithDefaultsAsync(configure, options, port);
+        var host = await SocketIOTestHost.StartWithDefaultsAsync(configure, options, port);
         _hosts.Add(host);
         return host;
     }

@@ -3,19 +3,9 @@ using System.Net.Http.Headers;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
-using Realtime.Testing;
+using Xunit;
 
-namespace Realtime.EngineIO.Tests;
-
-/// <summary>One WebSocket message as it came off the wire.</summary>
-public sealed record Frame(WebSocketMessageType Type, byte[] Data)
-{
-    public string Text => Encoding.UTF8.GetString(Data);
-
-    public override string ToString() => Type == WebSocketMessageType.Binary
-        ? "<binary " + Convert.ToHexString(Data).ToLowerInvariant() + ">"
-        : Type == WebSocketMessageType.Close ? "<close>" : Text;
-}
+namespace Realtime.Testing;
 
 /// <summary>The handshake answer of a polling session.</summary>
 public sealed record Handshake(string Sid, string Body, HttpResponseMessage Response)
@@ -24,19 +14,42 @@ public sealed record Handshake(string Sid, string Body, HttpResponseMessage Resp
 }
 
 /// <summary>
-/// A raw Engine.IO client: plain HttpClient requests and ClientWebSocket frames, no Engine.IO library.
-/// Every request and answer can be recorded in a <see cref="Transcript"/>.
+/// The raw Engine.IO v4 client every test reaches the wire with: plain <see cref="HttpClient"/> requests for
+/// long-polling and <see cref="ClientWebSocket"/> frames, no Engine.IO library. What a test sends is what travels.
 /// </summary>
-public sealed class EioWire(Uri baseAddress, string path = "/engine.io/") : IDisposable
+/// <remarks>
+/// <para>
+/// Long-polling: a GET without <c>sid</c> is the handshake (the answer is the OPEN packet, <c>0{"sid":…}</c>); then
+/// GET <c>?sid=…</c> waits for the server's packets and POST <c>?sid=…</c> carries the client's, several in one body
+/// joined by the record separator <c>\x1e</c>. WebSocket: one packet per frame, binary attachments as binary frames.
+/// </para>
+/// <para>
+/// The same requests serve the Engine.IO tests (path <c>/engine.io/</c>, the tests' own server) and the Socket.IO
+/// tests (path <c>/socket.io/</c>): <see cref="WsWire"/>, <see cref="PollingWire"/> and <see cref="SocketIOWire"/>
+/// are one session each, built on this client.
+/// </para>
+/// </remarks>
+/// <param name="server">The server's base address (<c>http://127.0.0.1:port/</c>).</param>
+/// <param name="path">Where the server answers Engine.IO requests.</param>
+/// <param name="http">An HttpClient to send with (not disposed here); by default the client makes its own.</param>
+public sealed class EngineIOWire(Uri server, string path = "/engine.io/", HttpClient? http = null) : IDisposable
 {
-    public HttpClient Http { get; } = new(new SocketsHttpHandler { AutomaticDecompression = DecompressionMethods.None, UseCookies = false });
+    /// <summary>The record separator between the packets of one polling body.</summary>
+    public const char RecordSeparator = '\x1e';
+
+    private readonly bool _ownsHttp = http is null;
+
+    public HttpClient Http { get; } = http ?? new(new SocketsHttpHandler { AutomaticDecompression = DecompressionMethods.None, UseCookies = false });
 
     /// <summary>When set, requests, answers and frames are written here.</summary>
     public Transcript? Record { get; set; }
 
-    public Uri Url(string query) => new(baseAddress, path + "?" + query);
+    public Uri Url(string query) => new(server, path + "?" + query);
 
+    /// <summary>A polling body as a transcript shows it: the record separator written <c>\x1e</c>.</summary>
     public static string Show(string text) => text.Replace("\x1e", "\\x1e", StringComparison.Ordinal);
+
+    // ---- HTTP long-polling ----
 
     public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string query, string? body = null,
         string? contentType = "text/plain;charset=UTF-8", CancellationToken cancellationToken = default)
@@ -76,6 +89,7 @@ public sealed class EioWire(Uri baseAddress, string path = "/engine.io/") : IDis
         return (response.StatusCode, body);
     }
 
+    /// <summary>POSTs a payload: one packet, or several joined by <see cref="RecordSeparator"/>.</summary>
     public async Task<HttpResponseMessage> PostAsync(string sid, string payload)
     {
         var response = await SendAsync(HttpMethod.Post, $"EIO=4&transport=polling&sid={sid}", payload);
@@ -95,7 +109,7 @@ public sealed class EioWire(Uri baseAddress, string path = "/engine.io/") : IDis
             var (status, body) = await Wait.For(PollAsync(sid), "a long-poll answer");
             Assert.Equal(HttpStatusCode.OK, status);
             var found = false;
-            foreach (var packet in body.Split('\x1e'))
+            foreach (var packet in body.Split(RecordSeparator))
             {
                 if (packet == "2")
                 {
@@ -110,6 +124,12 @@ public sealed class EioWire(Uri baseAddress, string path = "/engine.io/") : IDis
         throw new Xunit.Sdk.XunitException($"no matching packet in {maxPolls} polls; got: {string.Join(" | ", packets)}");
     }
 
+    // ---- WebSocket: one packet per frame ----
+
+    /// <summary>
+    /// Opens a WebSocket (<c>EIO=4&amp;transport=websocket</c>, with <c>&amp;sid=…</c> to upgrade a polling session).
+    /// The socket is the test's: frames are read only when the test asks.
+    /// </summary>
     public async Task<ClientWebSocket> ConnectAsync(string query, Action<ClientWebSocketOptions>? configure = null)
     {
         var ws = new ClientWebSocket();
@@ -117,23 +137,22 @@ public sealed class EioWire(Uri baseAddress, string path = "/engine.io/") : IDis
         configure?.Invoke(ws.Options);
         var uri = new UriBuilder(Url(query)) { Scheme = "ws" }.Uri;
         await Wait.For(ws.ConnectAsync(uri, CancellationToken.None), "the WebSocket to connect");
-        Record?.Add($"WS   ?{Scrub(query)} → connected");
+        Record?.Add($"WS   ?{query} → connected");
         return ws;
     }
-
-    private static string Scrub(string query) => query;
 
     /// <summary>Receives one whole message (or the close frame).</summary>
     public async Task<Frame> ReceiveAsync(ClientWebSocket ws)
     {
-        var frame = await Wait.For(ReceiveCoreAsync(ws), "a WebSocket frame");
+        var frame = await Wait.For(ReadFrameAsync(ws), "a WebSocket frame");
         Record?.Add("ws < " + Show(frame.ToString()));
         return frame;
     }
 
-    private static async Task<Frame> ReceiveCoreAsync(ClientWebSocket ws)
+    /// <summary>The next whole message, unrecorded and with no time limit: what a background reader loops on.</summary>
+    public static async Task<Frame> ReadFrameAsync(WebSocket ws, CancellationToken cancellationToken = default)
     {
-        var (type, data) = await ws.ReceiveMessageAsync();
+        var (type, data) = await ws.ReceiveMessageAsync(cancellationToken);
         return new Frame(type, data);
     }
 
@@ -156,7 +175,7 @@ public sealed class EioWire(Uri baseAddress, string path = "/engine.io/") : IDis
 
     public async Task SendBinaryAsync(ClientWebSocket ws, byte[] data)
     {
-        Record?.Add("ws > <binary " + Convert.ToHexString(data).ToLowerInvariant() + ">");
+        Record?.Add("ws > " + new Frame(WebSocketMessageType.Binary, data));
         await ws.SendAsync(data, WebSocketMessageType.Binary, true, CancellationToken.None);
     }
 
@@ -182,5 +201,8 @@ public sealed class EioWire(Uri baseAddress, string path = "/engine.io/") : IDis
         return await Wait.For(Drain(), "the server to close the WebSocket");
     }
 
-    public void Dispose() => Http.Dispose();
+    public void Dispose()
+    {
+        if (_ownsHttp) Http.Dispose();
+    }
 }

@@ -1,19 +1,14 @@
 using System.Net.WebSockets;
 using System.Text;
 using System.Threading.Channels;
-using Realtime.Testing;
+using Xunit;
 
-namespace Realtime.SocketIO.Tests.Infrastructure;
-
-/// <summary>One WebSocket frame as received: text (with Engine.IO's type digit) or binary.</summary>
-public sealed record Frame(string? Text, byte[]? Binary)
-{
-    public override string ToString() => Text ?? "<binary " + Convert.ToHexString(Binary!) + ">";
-}
+namespace Realtime.Testing;
 
 /// <summary>
-/// A raw Engine.IO v4 WebSocket client (no client library): frames as they are on the wire. Answers the server's
-/// pings (<c>2</c> → <c>3</c>) by itself unless told not to, and keeps them out of the received frames.
+/// One Engine.IO v4 WebSocket session of <see cref="EngineIOWire"/> (path <c>/socket.io/</c>), read in the background:
+/// frames as they are on the wire. Answers the server's pings (<c>2</c> → <c>3</c>) by itself unless told not to,
+/// and keeps them out of the received frames.
 /// </summary>
 public sealed class WsWire : IAsyncDisposable
 {
@@ -34,14 +29,21 @@ public sealed class WsWire : IAsyncDisposable
     /// <summary>Opens <c>/socket.io/?EIO=4&amp;transport=websocket</c> and reads the Engine.IO open packet.</summary>
     public static async Task<(WsWire Wire, string Open)> ConnectAsync(Uri baseAddress, string extraQuery = "", bool answerPings = true)
     {
-        var socket = new ClientWebSocket();
-        var uri = new Uri($"ws://{baseAddress.Authority}/socket.io/?EIO=4&transport=websocket{extraQuery}");
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(15));
-        await socket.ConnectAsync(uri, cts.Token);
-        var wire = new WsWire(socket, answerPings);
+        var wire = await OpenAsync(baseAddress, $"EIO=4&transport=websocket{extraQuery}", answerPings);
         var open = await wire.ReceiveTextAsync();
         Assert.StartsWith("0{", open);
         return (wire, open);
+    }
+
+    /// <summary>
+    /// Opens a WebSocket with the query as given (<c>&amp;sid=…</c> upgrades a polling session: no OPEN packet then)
+    /// and starts reading it.
+    /// </summary>
+    public static async Task<WsWire> OpenAsync(Uri baseAddress, string query, bool answerPings = true)
+    {
+        using var engine = new EngineIOWire(baseAddress, "/socket.io/");
+        var socket = await engine.ConnectAsync(query, options => options.CollectHttpResponseDetails = true);
+        return new WsWire(socket, answerPings);
     }
 
     /// <summary>Connects and joins the main namespace; returns the socket id from <c>40{"sid":…}</c>.</summary>
@@ -53,6 +55,12 @@ public sealed class WsWire : IAsyncDisposable
         Assert.StartsWith("40{\"sid\":\"", reply);
         return (wire, reply["40{\"sid\":\"".Length..^2]);
     }
+
+    /// <summary>The status of the handshake answer (101 Switching Protocols).</summary>
+    public int HttpStatusCode => (int)_socket.HttpStatusCode;
+
+    /// <summary>The state of the WebSocket (Open until either side closes it).</summary>
+    public WebSocketState State => _socket.State;
 
     public Task SendAsync(string text) => SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text);
 
@@ -70,6 +78,12 @@ public sealed class WsWire : IAsyncDisposable
             _sendLock.Release();
         }
     }
+
+    /// <summary>Starts the close handshake (a close frame with a normal status); <see cref="Closed"/> follows the server's answer.</summary>
+    public Task CloseOutputAsync() => _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
+
+    /// <summary>Drops the connection without a close handshake.</summary>
+    public void Abort() => _socket.Abort();
 
     /// <summary>The next frame (pings excluded when answered automatically); fails after 15 s or if the connection closed.</summary>
     public async Task<Frame> ReceiveAsync(TimeSpan? timeout = null)
@@ -92,7 +106,7 @@ public sealed class WsWire : IAsyncDisposable
     public async Task<string> ReceiveTextAsync()
     {
         var frame = await ReceiveAsync();
-        return frame.Text ?? throw new Xunit.Sdk.XunitException("Expected a text frame, got " + frame);
+        return frame.Type == WebSocketMessageType.Text ? frame.Text : throw new Xunit.Sdk.XunitException("Expected a text frame, got " + frame);
     }
 
     public async Task<byte[]> ReceiveBinaryAsync()
@@ -119,26 +133,19 @@ public sealed class WsWire : IAsyncDisposable
         {
             while (true)
             {
-                var (type, data) = await _socket.ReceiveMessageAsync();
-                if (type == WebSocketMessageType.Close) return;
-                if (type == WebSocketMessageType.Text)
+                var frame = await EngineIOWire.ReadFrameAsync(_socket);
+                if (frame.Type == WebSocketMessageType.Close) return;
+                if (frame is { Type: WebSocketMessageType.Text, Text: "2" } && AnswerPings)
                 {
-                    var text = Encoding.UTF8.GetString(data);
-                    if (text == "2" && AnswerPings)
-                    {
-                        await SendAsync("3");
-                        continue;
-                    }
-                    _frames.Writer.TryWrite(new Frame(text, null));
+                    await SendAsync("3");
+                    continue;
                 }
-                else
-                {
-                    _frames.Writer.TryWrite(new Frame(null, data));
-                }
+                _frames.Writer.TryWrite(frame);
             }
         }
-        catch (WebSocketException)
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException)
         {
+            // The server dropped the connection, or DisposeAsync aborted the socket.
         }
         finally
         {
@@ -164,27 +171,34 @@ public sealed class WsWire : IAsyncDisposable
     }
 }
 
-/// <summary>A raw Engine.IO v4 long-polling client: payloads as they are on the wire (records joined by \x1e).</summary>
-public sealed class PollingWire(HttpClient http, string sid)
+/// <summary>
+/// One Engine.IO v4 long-polling session of <see cref="EngineIOWire"/> (path <c>/socket.io/</c>): payloads as they
+/// are on the wire (packets joined by <c>\x1e</c>).
+/// </summary>
+public sealed class PollingWire
 {
-    public string Sid { get; } = sid;
+    private readonly EngineIOWire _engine;
 
-    private string Url => $"/socket.io/?EIO=4&transport=polling&sid={Sid}";
+    private PollingWire(EngineIOWire engine, string sid)
+    {
+        _engine = engine;
+        Sid = sid;
+    }
+
+    public string Sid { get; }
 
     /// <summary>Opens a session; returns the client and the open packet.</summary>
     public static async Task<(PollingWire Wire, string Open)> OpenAsync(HttpClient http, string extraQuery = "")
     {
-        var open = await http.GetStringAsync($"/socket.io/?EIO=4&transport=polling{extraQuery}");
-        Assert.StartsWith("0{\"sid\":\"", open);
-        var sid = open["0{\"sid\":\"".Length..open.IndexOf('"', "0{\"sid\":\"".Length)];
-        return (new PollingWire(http, sid), open);
+        var engine = new EngineIOWire(http.BaseAddress!, "/socket.io/", http);
+        var handshake = await engine.HandshakeAsync(extraQuery);
+        return (new PollingWire(engine, handshake.Sid), handshake.Body);
     }
 
     /// <summary>POSTs the packets as one payload; returns the status code.</summary>
     public async Task<System.Net.HttpStatusCode> PostAsync(params string[] packets)
     {
-        using var content = new StringContent(string.Join('\x1e', packets), Encoding.UTF8, "text/plain");
-        using var response = await http.PostAsync(Url, content);
+        using var response = await _engine.PostAsync(Sid, string.Join(EngineIOWire.RecordSeparator, packets));
         return response.StatusCode;
     }
 
@@ -193,9 +207,9 @@ public sealed class PollingWire(HttpClient http, string sid)
     {
         while (true)
         {
-            using var response = await http.GetAsync(Url);
-            if (!response.IsSuccessStatusCode) throw new Xunit.Sdk.XunitException($"GET answered {(int)response.StatusCode}");
-            var packets = (await response.Content.ReadAsStringAsync()).Split('\x1e');
+            var (status, body) = await _engine.PollAsync(Sid);
+            if (status != System.Net.HttpStatusCode.OK) throw new Xunit.Sdk.XunitException($"GET answered {(int)status}");
+            var packets = body.Split(EngineIOWire.RecordSeparator);
             if (packets.Contains("2")) await PostAsync("3");
             var rest = packets.Where(p => p != "2").ToArray();
             if (rest.Length > 0) return rest;
@@ -203,9 +217,5 @@ public sealed class PollingWire(HttpClient http, string sid)
     }
 
     /// <summary>The status of a GET (400 once the session is gone).</summary>
-    public async Task<System.Net.HttpStatusCode> GetStatusAsync()
-    {
-        using var response = await http.GetAsync(Url);
-        return response.StatusCode;
-    }
+    public async Task<System.Net.HttpStatusCode> GetStatusAsync() => (await _engine.PollAsync(Sid)).Status;
 }

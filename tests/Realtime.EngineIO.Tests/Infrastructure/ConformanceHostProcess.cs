@@ -9,18 +9,18 @@ namespace Realtime.EngineIO.Tests;
 /// variables (e.g. <c>DOTNET_GCHeapHardLimit</c>) and arguments. Its log lines land in <see cref="Log"/>; disposing
 /// kills it by its process id.
 /// </summary>
-public sealed partial class ChildServer : IAsyncDisposable
+public sealed partial class ConformanceHostProcess : IAsyncDisposable
 {
     private readonly Process _process;
 
-    private ChildServer(Process process) => _process = process;
+    private ConformanceHostProcess(Process process) => _process = process;
 
     public Transcript Log { get; } = new();
     public int Port { get; private set; }
     public bool HasExited => _process.HasExited;
     public string Output => string.Join('\n', Log.Lines.TakeLast(20));
 
-    public static async Task<ChildServer> StartAsync(int? openFilesLimit = null,
+    public static async Task<ConformanceHostProcess> StartAsync(int? openFilesLimit = null,
         IReadOnlyDictionary<string, string>? environment = null, params string[] arguments)
     {
         var host = Path.Combine(AppContext.BaseDirectory, "ConformanceHost.dll");
@@ -50,7 +50,7 @@ public sealed partial class ChildServer : IAsyncDisposable
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
         foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the conformance host");
-        var child = new ChildServer(process);
+        var child = new ConformanceHostProcess(process);
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) child.Log.Add(e.Data); };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) child.Log.Add("[stderr] " + e.Data); };
         process.BeginOutputReadLine();

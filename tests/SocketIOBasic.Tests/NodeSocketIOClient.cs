@@ -8,15 +8,15 @@ namespace SocketIOBasic.Tests;
 /// node_modules) with each line it prints in <see cref="Output"/>, and its standard input open for commands.
 /// The scripts exit when their input ends.
 /// </summary>
-public sealed class SocketIONode : IAsyncDisposable
+public sealed class NodeSocketIOClient : IAsyncDisposable
 {
     private readonly NodeProcess _node;
 
-    private SocketIONode(NodeProcess node) => _node = node;
+    private NodeSocketIOClient(NodeProcess node) => _node = node;
 
     public Transcript Output => _node.Output;
 
-    public static SocketIONode Start(string script, IEnumerable<string> args, [CallerFilePath] string sourceFile = "") =>
+    public static NodeSocketIOClient Start(string script, IEnumerable<string> args, [CallerFilePath] string sourceFile = "") =>
         new(NodeProcess.Start(Path.Combine(Path.GetDirectoryName(sourceFile)!, "node"), script, args));
 
     /// <summary>Waits for a line starting with <paramref name="prefix"/> (fails early if Node printed an error).</summary>

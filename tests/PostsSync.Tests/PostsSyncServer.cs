@@ -10,7 +10,7 @@ namespace PostsSync.Tests;
 /// The real PostsSync app on a free port, with its own temporary database and image folder and a known JWT secret,
 /// plus the few HTTP calls every test needs (sign up and log in, create a post).
 /// </summary>
-public sealed class PostsApp : IAsyncDisposable
+public sealed class PostsSyncServer : IAsyncDisposable
 {
     /// <summary>The signing secret the tests give the app, so they can also forge tokens (expired, foreign).</summary>
     public const string JwtSecret = "tests-only-secret-0123456789-abcdefghijklmnopqrstuvwxyz";
@@ -20,7 +20,7 @@ public sealed class PostsApp : IAsyncDisposable
 
     private readonly string _folder;
 
-    private PostsApp(RunningApp<Program> app, string folder)
+    private PostsSyncServer(RunningApp<Program> app, string folder)
     {
         App = app;
         _folder = folder;
@@ -35,7 +35,7 @@ public sealed class PostsApp : IAsyncDisposable
     public string ImagesFolder => Path.Combine(_folder, "images");
 
     /// <summary>Starts the app; <paramref name="settings"/> add to or override the tests' configuration.</summary>
-    public static async Task<PostsApp> StartAsync(Transcript? log = null, Dictionary<string, string?>? settings = null)
+    public static async Task<PostsSyncServer> StartAsync(Transcript? log = null, Dictionary<string, string?>? settings = null)
     {
         var folder = Path.Combine(Path.GetTempPath(), "posts-sync-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
@@ -51,7 +51,7 @@ public sealed class PostsApp : IAsyncDisposable
             configuration[key] = value;
         }
         var app = await RunningApp<Program>.StartAsync(configuration, log);
-        return new PostsApp(app, folder);
+        return new PostsSyncServer(app, folder);
     }
 
     public HttpClient Client(string? token = null)

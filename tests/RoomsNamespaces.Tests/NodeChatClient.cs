@@ -8,11 +8,11 @@ namespace RoomsNamespaces.Tests;
 /// (<c>node/chat-client.mjs</c>, run from the source folder so Node finds the repository's node_modules). Each line
 /// it prints lands in <see cref="Output"/>; commands go to its standard input; it exits when its input ends.
 /// </summary>
-public sealed class ChatNodeClient : IAsyncDisposable
+public sealed class NodeChatClient : IAsyncDisposable
 {
     private readonly NodeProcess _node;
 
-    private ChatNodeClient(string name, NodeProcess node)
+    private NodeChatClient(string name, NodeProcess node)
     {
         Name = name;
         _node = node;
@@ -22,7 +22,7 @@ public sealed class ChatNodeClient : IAsyncDisposable
 
     public Transcript Output => _node.Output;
 
-    public static ChatNodeClient Start(Uri server, string name, [CallerFilePath] string sourceFile = "") =>
+    public static NodeChatClient Start(Uri server, string name, [CallerFilePath] string sourceFile = "") =>
         new(name, NodeProcess.Start(Path.Combine(Path.GetDirectoryName(sourceFile)!, "node"), "chat-client.mjs", [server.ToString(), name]));
 
     /// <summary>Waits until a printed line equals <paramref name="line"/> (<paramref name="count"/> times).</summary>

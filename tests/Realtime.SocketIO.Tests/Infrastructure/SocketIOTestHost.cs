@@ -11,12 +11,12 @@ namespace Realtime.SocketIO.Tests.Infrastructure;
 /// app's defaults (<see cref="StartWithDefaultsAsync"/>), on a given port and with pages beside /socket.io where they
 /// need them.
 /// </summary>
-public sealed class TestServer : IAsyncDisposable
+public sealed class SocketIOTestHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private bool _stopped;
 
-    private TestServer(WebApplication app, SocketIOServer io, Uri baseAddress, Transcript log)
+    private SocketIOTestHost(WebApplication app, SocketIOServer io, Uri baseAddress, Transcript log)
     {
         _app = app;
         IO = io;
@@ -44,7 +44,7 @@ public sealed class TestServer : IAsyncDisposable
     /// two-core CI machine can promise to a test that is about something else (the Engine.IO tests do the same). A test
     /// about the heartbeat or the connect timeout sets them back in <paramref name="options"/>.
     /// </summary>
-    public static Task<TestServer> StartConformanceAsync(
+    public static Task<SocketIOTestHost> StartConformanceAsync(
         Action<SocketIOServerOptions>? options = null, Action<SocketIOServer>? configure = null, Action<WebApplicationBuilder>? host = null) =>
         StartAsync(o =>
         {
@@ -61,7 +61,7 @@ public sealed class TestServer : IAsyncDisposable
     /// other endpoints (the browser tests' pages); <paramref name="host"/> changes the builder (a manual clock, a logger
     /// that keeps every level).
     /// </summary>
-    public static Task<TestServer> StartWithDefaultsAsync(
+    public static Task<SocketIOTestHost> StartWithDefaultsAsync(
         Action<SocketIOServer>? configure = null,
         Action<SocketIOServerOptions>? options = null,
         int port = 0,
@@ -69,7 +69,7 @@ public sealed class TestServer : IAsyncDisposable
         Action<WebApplicationBuilder>? host = null) =>
         StartAsync(options, configure, port, pipeline, host);
 
-    private static async Task<TestServer> StartAsync(
+    private static async Task<SocketIOTestHost> StartAsync(
         Action<SocketIOServerOptions>? options, Action<SocketIOServer>? configure, int port, Action<WebApplication>? pipeline,
         Action<WebApplicationBuilder>? host)
     {
@@ -81,7 +81,7 @@ public sealed class TestServer : IAsyncDisposable
         pipeline?.Invoke(app);
         var io = app.MapSocketIO().Server;
         configure?.Invoke(io);
-        return new TestServer(app, io, await LocalKestrel.StartAsync(app), log);
+        return new SocketIOTestHost(app, io, await LocalKestrel.StartAsync(app), log);
     }
 
     public HttpClient CreateClient() => new() { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(15) };
