@@ -64,5 +64,3 @@ app.Run();
 
 // Node's String(room): a string as is, anything else as its JSON text.
 static string RoomOf(JsonElement room) => room.ValueKind == JsonValueKind.String ? room.GetString()! : room.GetRawText();
-
-public partial class Program;

@@ -28,5 +28,3 @@ engine.Connection += socket => socket.Message += (sender, message) => sender.Sen
 ConformanceSocketIO.Configure(app.MapSocketIO("/socket.io").Server);
 
 app.Run();
-
-public partial class Program;
