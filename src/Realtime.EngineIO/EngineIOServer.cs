@@ -77,7 +77,22 @@ public sealed class EngineIOServer : IAsyncDisposable
     public Task HandleRequestAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        // Without UseWebSockets in the pipeline, run the WebSocket middleware here so upgrades still work.
+        // A WebSocket handshake runs through our own WebSocket middleware, over a stand-in for the upgrade features:
+        // the WebSocket it builds sits on a WebSocketFrameStream, which lets the transport write frames in bursts.
+        // (This also makes upgrades work without UseWebSockets in the pipeline.)
+        var upgrade = context.Features.Get<IHttpUpgradeFeature>();
+        var connect = context.Features.Get<IHttpExtendedConnectFeature>();
+        if (upgrade?.IsUpgradableRequest == true || connect?.IsExtendedConnect == true)
+        {
+            var frames = new WebSocketFrameStreamFeature(upgrade, connect);
+            if (upgrade is not null) context.Features.Set<IHttpUpgradeFeature>(frames);
+            if (connect is not null) context.Features.Set<IHttpExtendedConnectFeature>(frames);
+            // The app's UseWebSockets (which ran first, with its origin check) built its feature on the server's
+            // upgrade feature, and the middleware never replaces one: drop it so ours is built on the stand-in.
+            context.Features.Set<IHttpWebSocketFeature>(null);
+            return _webSockets.Invoke(context);
+        }
+        // Servers with a WebSocket feature of their own (TestServer) keep it; without one, nothing upgrades.
         return context.Features.Get<IHttpWebSocketFeature>() is null ? _webSockets.Invoke(context) : HandleCoreAsync(context);
     }
 
@@ -144,8 +159,9 @@ public sealed class EngineIOServer : IAsyncDisposable
             return;
         }
 
-        // A new session: GET only, a real upgrade for websocket, and the application's allowRequest.
-        if (!HttpMethods.IsGet(request.Method))
+        // A new session: GET only, a real upgrade for websocket, and the application's allowRequest. (A WebSocket over
+        // HTTP/2 opens with an extended CONNECT, RFC 8441: browsers use it when the connection is already HTTP/2.)
+        if (!HttpMethods.IsGet(request.Method) && !(isWebSocket && HttpMethods.IsConnect(request.Method)))
         {
             await RejectAsync(context, BadHandshakeMethod, isWebSocket).ConfigureAwait(false);
             return;
@@ -201,7 +217,7 @@ public sealed class EngineIOServer : IAsyncDisposable
         {
             return;
         }
-        var ws = new WebSocketTransport(socket, this, webSocket);
+        var ws = new WebSocketTransport(socket, this, webSocket, FrameStreamOf(context));
         socket.Open(ws);
         _clients[id] = socket;
         Log.ConnectionOpened(Logger, id, "websocket");
@@ -221,7 +237,7 @@ public sealed class EngineIOServer : IAsyncDisposable
         {
             return;
         }
-        var probe = new WebSocketTransport(socket, this, webSocket);
+        var probe = new WebSocketTransport(socket, this, webSocket, FrameStreamOf(context));
         if (!socket.TryBeginUpgrade(probe))
         {
             // Already upgraded, upgrading, or closed: Node accepts the WebSocket and closes it at once.
@@ -231,6 +247,11 @@ public sealed class EngineIOServer : IAsyncDisposable
         }
         await probe.RunAsync(context.RequestAborted).ConfigureAwait(false);
     }
+
+    /// <summary>The stream the WebSocket was built on, if the handshake went through our stand-in features.</summary>
+    private static WebSocketFrameStream? FrameStreamOf(HttpContext context) =>
+        (context.Features.Get<IHttpUpgradeFeature>() as WebSocketFrameStreamFeature)?.Stream
+        ?? (context.Features.Get<IHttpExtendedConnectFeature>() as WebSocketFrameStreamFeature)?.Stream;
 
     private static Task<WebSocket> AcceptAsync(HttpContext context) =>
         context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext { KeepAliveInterval = TimeSpan.Zero, DangerousEnableCompression = false });

@@ -1,11 +1,15 @@
+using System.Net;
 using System.Net.WebSockets;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using System.Text;
 
 namespace Realtime.EngineIO.Tests;
 
 /// <summary>
-/// How the WebSocket transport reads and writes: messages in fragments or larger than its read buffer, a client that
-/// stops reading (writes wait, later packets queue), and a client that vanishes while writes wait.
+/// How the WebSocket transport reads and writes: messages in fragments or larger than its read buffer, bursts that
+/// leave as many frames in one write (every length encoding, text and binary, the client's pings answered between
+/// them), a client that stops reading (writes wait, later packets queue), a client that vanishes while writes wait, and a
+/// WebSocket over HTTP/2.
 /// </summary>
 public sealed class WebSocketFlowTests
 {
@@ -80,6 +84,113 @@ public sealed class WebSocketFlowTests
         await wire.ReceiveAsync(other);
         await wire.SendTextAsync(other, "4still serving");
         Assert.Equal("4still serving", (await wire.ReceiveSkippingPingsAsync(other)).Text);
+    }
+
+    [Fact]
+    public async Task A_burst_of_text_and_binary_frames_of_every_length_encoding_arrives_whole_and_in_order()
+    {
+        await using var host = await EchoHost.StartAsync();
+        using var wire = host.Wire();
+        using var ws = await wire.ConnectAsync("EIO=4&transport=websocket");
+        var socket = await host.SessionOfAsync(wire, ws);
+
+        // Payload lengths at each edge of the frame header: 7-bit (≤ 125), 16-bit (126…65 535), 64-bit (more);
+        // the text frame carries "4" + text, so a text of n characters makes a payload of n + 1 bytes.
+        int[] lengths = [0, 1, 124, 125, 126, 127, 1000, 65_534, 65_535, 65_536, 70_000];
+        var messages = new List<EngineMessage>();
+        foreach (var n in lengths)
+        {
+            messages.Add(EngineMessage.FromText(Numbered(messages.Count, n)));
+            messages.Add(EngineMessage.FromBinary(Enumerable.Range(0, n + 1).Select(i => (byte)(i * 7 + n)).ToArray()));
+        }
+        // Many small ones too: from the thread pool, so they queue behind each other and leave together.
+        for (var i = 0; i < 500; i++) messages.Add(EngineMessage.FromText(Numbered(messages.Count, 20)));
+        await Wait.For(Task.Run(() =>
+        {
+            socket.Send(messages.Take(10).ToList());
+            foreach (var message in messages.Skip(10)) socket.Send(message);
+        }), "the sends to return");
+
+        foreach (var message in messages)
+        {
+            var frame = await wire.ReceiveSkippingPingsAsync(ws);
+            if (message.IsBinary)
+            {
+                Assert.Equal(WebSocketMessageType.Binary, frame.Type);
+                Assert.Equal(message.Data.ToArray(), frame.Data);
+            }
+            else
+            {
+                Assert.Equal("4" + message.Text, frame.Text);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task The_clients_pings_are_answered_between_the_frames_of_a_burst()
+    {
+        await using var host = await EchoHost.StartAsync(o => o.MaxBufferedBytes = 0);
+        using var wire = host.Wire();
+        // .NET's client pings every 5 ms and aborts if a pong does not come within 10 s; the server's WebSocket
+        // writes each pong while the transport writes its bursts, through the same gate (a pong inside another frame
+        // would break the framing, and the client would fail).
+        using var ws = await wire.ConnectAsync("EIO=4&transport=websocket", o =>
+        {
+            o.KeepAliveInterval = TimeSpan.FromMilliseconds(5);
+            o.KeepAliveTimeout = TimeSpan.FromSeconds(10);
+        });
+        var socket = await host.SessionOfAsync(wire, ws);
+        const int count = 3_000;
+        var sending = Task.Run(() =>
+        {
+            for (var i = 0; i < count; i++) socket.Send(Numbered(i, 1 + i % 3_000));
+        });
+        for (var i = 0; i < count; i++)
+        {
+            var frame = await wire.ReceiveSkippingPingsAsync(ws);
+            Assert.Equal("4" + Numbered(i, 1 + i % 3_000), frame.Text);
+        }
+        await Wait.For(sending, "the sends to return");
+        Assert.Equal(WebSocketState.Open, ws.State);
+        await wire.SendTextAsync(ws, "4after");
+        Assert.Equal("4after", (await wire.ReceiveSkippingPingsAsync(ws)).Text);
+    }
+
+    [Fact]
+    public async Task Over_HTTP2_a_WebSocket_opens_with_extended_CONNECT_and_its_bursts_arrive_in_order()
+    {
+        await using var host = await EchoHost.StartAsync(protocols: HttpProtocols.Http2);
+        using var wire = host.Wire();
+        // RFC 8441: the client opens the WebSocket as a stream of an HTTP/2 connection (h2c, prior knowledge).
+        using var invoker = new HttpMessageInvoker(new SocketsHttpHandler());
+        using var ws = await wire.ConnectAsync("EIO=4&transport=websocket", o =>
+        {
+            o.HttpVersion = HttpVersion.Version20;
+            o.HttpVersionPolicy = HttpVersionPolicy.RequestVersionExact;
+            o.CollectHttpResponseDetails = true;
+            o.KeepAliveInterval = TimeSpan.FromMilliseconds(5);
+            o.KeepAliveTimeout = TimeSpan.FromSeconds(10);
+        }, invoker);
+        Assert.Equal(HttpStatusCode.OK, ws.HttpStatusCode); // 200 on a CONNECT stream, where HTTP/1.1 says 101
+        var socket = await host.SessionOfAsync(wire, ws);
+
+        const int count = 1_000;
+        var sending = Task.Run(() =>
+        {
+            for (var i = 0; i < count; i++)
+            {
+                socket.Send(i % 10 == 0 ? EngineMessage.FromBinary(new byte[] { (byte)i, (byte)(i >> 8) }) : EngineMessage.FromText(Numbered(i, 1 + i % 700)));
+            }
+        });
+        for (var i = 0; i < count; i++)
+        {
+            var frame = await wire.ReceiveSkippingPingsAsync(ws);
+            if (i % 10 == 0) Assert.Equal([(byte)i, (byte)(i >> 8)], frame.Data);
+            else Assert.Equal("4" + Numbered(i, 1 + i % 700), frame.Text);
+        }
+        await Wait.For(sending, "the sends to return");
+        await wire.SendTextAsync(ws, "4over h2");
+        Assert.Equal("4over h2", (await wire.ReceiveSkippingPingsAsync(ws)).Text);
     }
 
     private static string Numbered(int i, int size) => $"{i:D6}:".PadRight(size, (char)('a' + i % 26));

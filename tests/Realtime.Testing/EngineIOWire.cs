@@ -128,15 +128,16 @@ public sealed class EngineIOWire(Uri server, string path = "/engine.io/", HttpCl
 
     /// <summary>
     /// Opens a WebSocket (<c>EIO=4&amp;transport=websocket</c>, with <c>&amp;sid=…</c> to upgrade a polling session).
-    /// The socket is the test's: frames are read only when the test asks.
+    /// The socket is the test's: frames are read only when the test asks. With <paramref name="invoker"/>, the
+    /// handshake goes through it (an HTTP/2 extended CONNECT needs one).
     /// </summary>
-    public async Task<ClientWebSocket> ConnectAsync(string query, Action<ClientWebSocketOptions>? configure = null)
+    public async Task<ClientWebSocket> ConnectAsync(string query, Action<ClientWebSocketOptions>? configure = null, HttpMessageInvoker? invoker = null)
     {
         var ws = new ClientWebSocket();
         ws.Options.KeepAliveInterval = TimeSpan.Zero;
         configure?.Invoke(ws.Options);
         var uri = new UriBuilder(Url(query)) { Scheme = "ws" }.Uri;
-        await Wait.For(ws.ConnectAsync(uri, CancellationToken.None), "the WebSocket to connect");
+        await Wait.For(ws.ConnectAsync(uri, invoker, CancellationToken.None), "the WebSocket to connect");
         Record?.Add($"WS   ?{query} → connected");
         return ws;
     }

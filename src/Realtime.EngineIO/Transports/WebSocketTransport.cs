@@ -7,19 +7,25 @@ namespace Realtime.EngineIO;
 /// <summary>
 /// The WebSocket transport (websocket.ts): one packet per frame, binary messages as raw binary frames.
 /// Receiving: an async loop reads frames; between messages it waits with a zero-byte read, so an idle connection
-/// holds no receive buffer. Sending: packets queue, and one writer at a time drains the queue in order. An answer to
+/// holds no receive buffer. Sending: packets queue, and one writer at a time drains the queue in order, framing
+/// everything queued into one buffer and writing it at once (<see cref="WebSocketFrameStream"/>): a burst for one
+/// client (a busy room, a backlog after a slow read) costs one write and one flush, not one per packet. An answer to
 /// the message being handled is written at once by the thread handling it (no hand-off: Kestrel copies the frame into
 /// its output pipe and its I/O thread sends it); packets for other clients (a broadcast, a ping) are written by the
-/// thread pool, so a burst for one client leaves in fewer system calls and the sender goes on at once. Frames never
-/// interleave and no thread is held while idle.
+/// thread pool, so the sender goes on at once and what piles up meanwhile leaves together. Frames never interleave
+/// and no thread is held while idle.
 /// </summary>
-internal sealed class WebSocketTransport(EngineIOSocket socket, EngineIOServer server, WebSocket webSocket)
+internal sealed class WebSocketTransport(EngineIOSocket socket, EngineIOServer server, WebSocket webSocket, WebSocketFrameStream? frameStream)
     : EngineTransport(socket, server)
 {
     /// <summary>How long a closing WebSocket may take to flush and exchange close frames before it is aborted.</summary>
     private static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromSeconds(5);
     private static readonly byte[] PingFrame = "2"u8.ToArray();
     private static readonly byte[] NoopFrame = "6"u8.ToArray();
+    /// <summary>How much one write carries at most (a larger single frame goes alone, its payload not copied).</summary>
+    private const int BurstBytes = 64 * 1024;
+    /// <summary>How many queued packets one write takes at most.</summary>
+    private const int BurstPackets = 256;
 
     // Guarded by Socket.Gate, like all transport state (but _waitingForClient, which the writer sets without it).
     private readonly Queue<Outgoing> _queue = new();
@@ -115,30 +121,50 @@ internal sealed class WebSocketTransport(EngineIOSocket socket, EngineIOServer s
 
     private async Task WriteQueuedAsync()
     {
+        var burst = ArrayPool<EnginePacket>.Shared.Rent(BurstPackets);
         try
         {
             while (true)
             {
-                Outgoing item;
+                var count = 0;
+                WebSocketCloseStatus? close = null;
                 lock (Socket.Gate)
                 {
-                    if (!_queue.TryDequeue(out item))
+                    // Take what is queued, up to BurstBytes (at least one packet), stopping at the close frame.
+                    long bytes = 0;
+                    while (count < burst.Length && _queue.TryPeek(out var next))
+                    {
+                        if (next.CloseStatus is { } status)
+                        {
+                            if (count == 0)
+                            {
+                                _queue.Dequeue();
+                                close = status;
+                            }
+                            break;
+                        }
+                        if (count > 0 && bytes + next.Packet.Size > BurstBytes) break;
+                        _queue.Dequeue();
+                        _queuedBytes -= next.Packet.Size;
+                        bytes += next.Packet.Size;
+                        burst[count++] = next.Packet;
+                    }
+                    if (count == 0 && close is null)
                     {
                         _writing = false;
                         return;
                     }
-                    if (item.CloseStatus is null) _queuedBytes -= item.Packet.Size;
                 }
-                if (item.CloseStatus is { } status)
+                if (close is { } closeStatus)
                 {
                     if (webSocket.State is WebSocketState.Open or WebSocketState.CloseReceived)
                     {
-                        await webSocket.CloseOutputAsync(status, null, CancellationToken.None).ConfigureAwait(false);
+                        await webSocket.CloseOutputAsync(closeStatus, null, CancellationToken.None).ConfigureAwait(false);
                     }
                     _sendsDone.TrySetResult(); // the close frame is the last one: _writing stays true
                     return;
                 }
-                var sending = SendPacketAsync(item.Packet);
+                var sending = SendPacketsAsync(burst.AsMemory(0, count));
                 if (!sending.IsCompleted)
                 {
                     _waitingForClient = true;
@@ -152,6 +178,7 @@ internal sealed class WebSocketTransport(EngineIOSocket socket, EngineIOServer s
                 {
                     await sending.ConfigureAwait(false); // completed: only observes a failure
                 }
+                burst.AsSpan(0, count).Clear(); // hold no packet longer than needed
             }
         }
         catch (Exception)
@@ -165,6 +192,10 @@ internal sealed class WebSocketTransport(EngineIOSocket socket, EngineIOServer s
             }
             // This may run inside the locked section of whoever queued the packet: report from the thread pool.
             ThreadPool.UnsafeQueueUserWorkItem(static transport => transport.OnWriteFailed(), this, preferLocal: false);
+        }
+        finally
+        {
+            ArrayPool<EnginePacket>.Shared.Return(burst, clearArray: true);
         }
     }
 
@@ -331,26 +362,83 @@ internal sealed class WebSocketTransport(EngineIOSocket socket, EngineIOServer s
         }
     }
 
-    private ValueTask SendPacketAsync(EnginePacket packet)
+    /// <summary>
+    /// Writes the packets as frames: all in one buffer and one write on a <see cref="WebSocketFrameStream"/> (a frame
+    /// over BurstBytes as its header, then its payload in place); one SendAsync each on a WebSocket we did not build
+    /// (a test server's own).
+    /// </summary>
+    private async ValueTask SendPacketsAsync(ReadOnlyMemory<EnginePacket> packets)
     {
-        if (packet.Message is { } message)
+        if (frameStream is null)
         {
-            if (message.IsBinary)
+            for (var i = 0; i < packets.Length; i++)
             {
-                Server.Metrics.BytesSent(message.Data.Length);
-                return webSocket.SendAsync(message.Data, WebSocketMessageType.Binary, true, CancellationToken.None);
+                var (payload, binary) = PayloadOf(packets.Span[i]);
+                Server.Metrics.BytesSent(payload.Length);
+                await webSocket.SendAsync(payload, binary ? WebSocketMessageType.Binary : WebSocketMessageType.Text, true, CancellationToken.None).ConfigureAwait(false);
             }
-            var text = message.GetTextFrame();
-            Server.Metrics.BytesSent(text.Length);
-            return webSocket.SendAsync(text.AsMemory(), WebSocketMessageType.Text, true, CancellationToken.None);
+            return;
         }
-        var frame = packet.Type switch
+        if (packets.Length == 1 && PayloadOf(packets.Span[0]) is { Payload.Length: > BurstBytes } large)
         {
-            EnginePacketType.Ping when packet.Data.Length == 0 => PingFrame,
-            EnginePacketType.Noop when packet.Data.Length == 0 => NoopFrame,
-            _ => Encoding.UTF8.GetBytes(EnginePayloadCodec.EncodePacket(packet)),
-        };
-        Server.Metrics.BytesSent(frame.Length);
-        return webSocket.SendAsync(frame.AsMemory(), WebSocketMessageType.Text, true, CancellationToken.None);
+            Server.Metrics.BytesSent(large.Payload.Length);
+            var header = new byte[WebSocketFrameStream.MaxHeaderLength];
+            var length = WebSocketFrameStream.WriteHeader(header, large.Binary, large.Payload.Length);
+            await frameStream.WriteFramesAsync(header.AsMemory(0, length), large.Payload).ConfigureAwait(false);
+            return;
+        }
+        var buffer = Frame(packets.Span, out var written);
+        try
+        {
+            await frameStream.WriteFramesAsync(buffer.AsMemory(0, written)).ConfigureAwait(false);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>Frames the packets into one rented buffer (header, payload, header, payload...).</summary>
+    private byte[] Frame(ReadOnlySpan<EnginePacket> packets, out int written)
+    {
+        var size = 0;
+        foreach (var packet in packets) size += WebSocketFrameStream.MaxHeaderLength + PayloadOf(packet).Payload.Length;
+        var buffer = ArrayPool<byte>.Shared.Rent(size);
+        written = 0;
+        foreach (var packet in packets)
+        {
+            var (payload, binary) = PayloadOf(packet);
+            Server.Metrics.BytesSent(payload.Length);
+            written += WebSocketFrameStream.WriteHeader(buffer.AsSpan(written), binary, payload.Length);
+            payload.Span.CopyTo(buffer.AsSpan(written));
+            written += payload.Length;
+        }
+        return buffer;
+    }
+
+    /// <summary>The frame payload of a packet, and whether it is binary (a message's bytes are built once and cached).</summary>
+    private (ReadOnlyMemory<byte> Payload, bool Binary) PayloadOf(EnginePacket packet)
+    {
+        ReadOnlyMemory<byte> payload;
+        var binary = false;
+        if (packet.Message is { IsBinary: true } message)
+        {
+            payload = message.Data;
+            binary = true;
+        }
+        else if (packet.Message is { } text)
+        {
+            payload = text.GetTextFrame();
+        }
+        else
+        {
+            payload = packet.Type switch
+            {
+                EnginePacketType.Ping when packet.Data.Length == 0 => PingFrame,
+                EnginePacketType.Noop when packet.Data.Length == 0 => NoopFrame,
+                _ => Encoding.UTF8.GetBytes(EnginePayloadCodec.EncodePacket(packet)),
+            };
+        }
+        return (payload, binary);
     }
 }

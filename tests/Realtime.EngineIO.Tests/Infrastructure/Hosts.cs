@@ -1,6 +1,7 @@
 using System.Net.WebSockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Realtime.Testing;
 
@@ -93,10 +94,12 @@ public sealed class EchoHost : IAsyncDisposable
     /// <summary>The app's services (its IMeterFactory, for a MetricCollector).</summary>
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<EchoHost> StartAsync(Action<EngineIOServerOptions>? configure = null, TimeProvider? clock = null)
+    /// <param name="protocols">Kestrel's protocols; HTTP/2 alone on cleartext means h2c with prior knowledge.</param>
+    public static async Task<EchoHost> StartAsync(Action<EngineIOServerOptions>? configure = null, TimeProvider? clock = null, HttpProtocols? protocols = null)
     {
         var log = new Transcript();
         var builder = LocalKestrel.CreateBuilder(log);
+        if (protocols is { } p) builder.WebHost.ConfigureKestrel(k => k.ConfigureEndpointDefaults(e => e.Protocols = p));
         var probe = new EngineProbe();
         probe.AddTo(builder.Logging);
         if (clock is not null) builder.Services.AddSingleton(clock);
