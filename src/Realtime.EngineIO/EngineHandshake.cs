@@ -10,23 +10,21 @@ public sealed class EngineHandshake
 {
     internal EngineHandshake(HttpContext context, DateTimeOffset time)
     {
-        var headers = new HeaderDictionary();
-        foreach (var (key, value) in context.Request.Headers) headers[key] = value;
-        Headers = headers;
-        Query = new QueryCollection(context.Request.Query.ToDictionary(q => q.Key, q => q.Value));
+        // Compact read-only copies: a session keeps them as long as it lives (see HandshakeValues).
+        Headers = HandshakeValues.CopyOf(context.Request.Headers);
+        Query = HandshakeValues.CopyOf(context.Request.Query);
         RemoteIpAddress = context.Connection.RemoteIpAddress;
         RemotePort = context.Connection.RemotePort;
         Url = context.Request.PathBase + context.Request.Path + context.Request.QueryString;
         Secure = context.Request.IsHttps;
         Time = time;
-        Features = null;
         User = context.User;
     }
 
-    /// <summary>The request headers (a copy, safe after the request ended).</summary>
+    /// <summary>The request headers (a read-only copy, safe after the request ended; names are case-insensitive).</summary>
     public IHeaderDictionary Headers { get; }
 
-    /// <summary>The query string (a copy).</summary>
+    /// <summary>The query string (a read-only copy; names are case-sensitive, as in Node).</summary>
     public IQueryCollection Query { get; }
 
     /// <summary>The client's address.</summary>
@@ -45,7 +43,7 @@ public sealed class EngineHandshake
     public DateTimeOffset Time { get; }
 
     /// <summary>Not kept (always null): the request's features do not outlive the request.</summary>
-    public IFeatureCollection? Features { get; }
+    public IFeatureCollection? Features => null;
 
     /// <summary>HttpContext.User of the opening request (authentication middleware ran before).</summary>
     public ClaimsPrincipal? User { get; }

@@ -267,6 +267,58 @@ public sealed class OptionsTests
     }
 
     [Fact]
+    public async Task The_handshake_copy_keeps_every_header_and_query_value_after_kestrel_reuses_the_connection()
+    {
+        await using var host = await EchoHost.StartAsync();
+        var opened = new TaskCompletionSource<EngineIOSocket>(TaskCreationOptions.RunContinuationsAsynchronously);
+        host.Server.Connection += socket => opened.TrySetResult(socket);
+
+        // Written by hand: HttpClient joins a repeated header into one line. The second request, pipelined on the same
+        // connection, starts only once the handshake request has ended, and Kestrel reuses its header storage for it.
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(host.BaseAddress.Host, host.BaseAddress.Port);
+        var stream = tcp.GetStream();
+        var host1 = host.BaseAddress.Authority;
+        await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(
+            $"GET /engine.io/?EIO=4&transport=polling&room=lobby&tag=a&tag=b HTTP/1.1\r\nHost: {host1}\r\n" +
+            "X-Workshop: first\r\nX-Tag: one\r\nX-Tag: two\r\n\r\n" +
+            $"GET /elsewhere?room=other HTTP/1.1\r\nHost: {host1}\r\nX-Workshop: second\r\nX-Tag: three\r\n\r\n"));
+        var received = "";
+        var buffer = new byte[4096];
+        while (!(received.Contains("HTTP/1.1 404", StringComparison.Ordinal) && received.EndsWith("\r\n\r\n", StringComparison.Ordinal)))
+        {
+            var read = await stream.ReadAsync(buffer);
+            Assert.NotEqual(0, read);
+            received += System.Text.Encoding.ASCII.GetString(buffer, 0, read);
+        }
+        var handshake = (await Wait.For(opened.Task, "the Connection event")).Handshake;
+
+        // Headers: names case-insensitive, a repeated header keeps its values in order, all of them visible.
+        Assert.Equal("first", handshake.Headers["x-workshop"]);
+        Assert.Equal("first", handshake.Headers["X-WORKSHOP"]);
+        Assert.Equal(new[] { "one", "two" }, handshake.Headers["x-tag"].ToArray());
+        Assert.Equal(host1, handshake.Headers.Host);
+        Assert.True(handshake.Headers.ContainsKey("X-Tag"));
+        Assert.False(handshake.Headers.ContainsKey("X-Missing"));
+        Assert.Equal(Microsoft.Extensions.Primitives.StringValues.Empty, handshake.Headers["X-Missing"]);
+        Assert.Null(handshake.Headers.ContentLength);
+        Assert.Equal(["Host", "X-Tag", "X-Workshop"], handshake.Headers.Select(h => h.Key).Order(StringComparer.OrdinalIgnoreCase));
+        Assert.Equal(3, handshake.Headers.Count);
+
+        // Query: every parameter, a repeated key with both values.
+        Assert.Equal("lobby", handshake.Query["room"]);
+        Assert.Equal(new[] { "a", "b" }, handshake.Query["tag"].ToArray());
+        Assert.Equal("4", handshake.Query["EIO"]);
+        Assert.Equal("polling", handshake.Query["transport"]);
+        Assert.Equal(4, handshake.Query.Count);
+        Assert.True(handshake.Query.TryGetValue("tag", out var tags) && tags.Count == 2);
+
+        // A copy of a request that is over: it cannot be written to.
+        Assert.True(handshake.Headers.IsReadOnly);
+        Assert.Throws<NotSupportedException>(() => handshake.Headers["X-Workshop"] = "changed");
+    }
+
+    [Fact]
     public async Task Server_side_close_sends_a_close_packet_to_the_pending_get_and_closes_a_websocket()
     {
         await using var host = await EchoHost.StartAsync();
