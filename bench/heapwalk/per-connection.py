@@ -3,9 +3,11 @@
 
     per-connection.py idle.txt held.txt N [rows]
 
-A report line is "<bytes of one object> <count> <type> [assembly]": the type's bytes are their product (arrays of
-one type but different lengths come on separate lines, summed here). Prints the bytes per connection by owner
-(the type's namespace), then the types that grew most."""
+A report line is "<bytes of one object> <count> <type> [assembly]": the type's bytes are their product. The report
+gives one object size per type (and size band: "(Bytes > 1K)", "(Bytes > 10K)", summed here), so for types whose
+objects differ in size, strings and arrays, the product is an estimate: it undercounts them (at 1 000 connections,
+17.1 KB per connection from this script against 18.6 KB from summing every object's own size). Counts are exact.
+Prints the bytes per connection by owner (the type's namespace), then the types that grew most."""
 import re
 import sys
 

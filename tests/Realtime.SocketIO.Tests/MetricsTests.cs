@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using System.Threading.Channels;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using Microsoft.Extensions.Time.Testing;
 using Realtime.SocketIO.Tests.Infrastructure;
 using WsWire = Realtime.Testing.WsWire;
 using Wait = Realtime.Testing.Wait;
@@ -46,7 +47,7 @@ public sealed class MetricsTests
     }
 
     /// <summary>A server with "/", "/goods" and a dynamic "/dyn-*"; its sockets can leave a room ("leave", acked).</summary>
-    private static Task<SocketIOTestHost> StartAsync(Seen seen, Action<SocketIOServer>? configure = null) =>
+    private static Task<SocketIOTestHost> StartAsync(Seen seen, Action<SocketIOServer>? configure = null, TimeProvider? clock = null) =>
         SocketIOTestHost.StartWithDefaultsAsync(io =>
         {
             void Setup(SocketIONamespace nsp) => nsp.On("connection", socket =>
@@ -60,7 +61,7 @@ public sealed class MetricsTests
             Setup(io.Of("/goods"));
             Setup(io.Of(new Regex("^/dyn-")));
             configure?.Invoke(io);
-        });
+        }, host: clock is null ? null : builder => builder.Services.AddSingleton(clock));
 
     private static async Task<(WsWire Wire, string Id)> JoinAsync(SocketIOTestHost server, string nsp = "")
     {
@@ -119,7 +120,9 @@ public sealed class MetricsTests
     public async Task Pending_acks_and_ack_timeouts()
     {
         var seen = new Seen();
-        await using var server = await StartAsync(seen);
+        // The timeouts run on a clock that moves only when told: a slow machine cannot expire an ack before it is counted.
+        var clock = new FakeTimeProvider();
+        await using var server = await StartAsync(seen, clock: clock);
         using var pending = Collect<int>(server, "socketio.server.acks.pending");
         using var timeouts = Collect<long>(server, "socketio.server.ack.timeouts");
         var (wire, id) = await JoinAsync(server);
@@ -139,6 +142,9 @@ public sealed class MetricsTests
 
             await wire.SendAsync("43" + question[2..question.IndexOf('[')] + "[\"answer\"]");
             await Wait.For(answered, "the answer");
+            Assert.Equal(1, Observe(pending)[""]);
+            Assert.False(ignored.IsCompleted);
+            clock.Advance(TimeSpan.FromMilliseconds(300));
             await Wait.For(Task.WhenAny(ignored), "the ack timeout"); // (Wait.For rewrites a TimeoutException's message)
             var timedOut = await Assert.ThrowsAsync<TimeoutException>(() => ignored);
             Assert.Contains("operation has timed out", timedOut.Message);
@@ -149,6 +155,8 @@ public sealed class MetricsTests
             var broadcast = server.IO.Timeout(TimeSpan.FromMilliseconds(300)).EmitWithAckAsync("everyone");
             Assert.Matches("""^42\d+\["everyone"\]$""", await wire.ReceiveTextAsync());
             Assert.Equal(1, Observe(pending)[""]);
+            Assert.False(broadcast.IsCompleted);
+            clock.Advance(TimeSpan.FromMilliseconds(300));
             await Wait.For(Task.WhenAny(broadcast), "the broadcast's timeout");
             await Assert.ThrowsAsync<SocketIOBroadcastTimeoutException>(() => broadcast);
             Assert.Equal(0, Observe(pending)[""]);
