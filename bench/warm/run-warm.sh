@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# A cold server against a warm one (loopback only). The harness's run.sh starts a fresh server for every scenario, so
+# its figures include what a process pays in its first seconds (the JIT, the thread pool growing, pools filling).
+# This script starts ONE server and runs the harness's own scenarios on it again and again: fanout-max 6 times, then
+# echo 3 times, then fanout-rate 2 times, printing the server CPU per operation of each run. The first runs are cold,
+# the last ones warm.
+#
+#   bench/warm/run-warm.sh csharp        # BenchHost (Release), with BenchHost.csproj's runtime settings
+#   bench/warm/run-warm.sh node          # the harness's node-server.js
+#   BENCH=/tmp/bench bench/warm/run-warm.sh csharp DOTNET_TieredCompilation=0   # extra VAR=value go to the server
+#
+# Needs the harness copied out of the read-only share with its npm packages (bench/README.md, "Reproduce"; BENCH,
+# default /tmp/bench) and, for csharp, BenchHost built in Release. Every wait is bounded; the server is stopped on exit.
+set -u
+name=${1:?usage: run-warm.sh csharp|node [VAR=value...]}; shift
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+BENCH=${BENCH:-/tmp/bench}; PORT=${PORT:-13170}
+[ -f "$BENCH/loadgen.js" ] || { echo "no harness at $BENCH (see bench/README.md, Reproduce)" >&2; exit 2; }
+cd "$BENCH"
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; }
+port_open && { echo "port $PORT is taken" >&2; exit 2; }
+
+case "$name" in
+  node)   PORT=$PORT setsid node node-server.js > /tmp/warm-$name.log 2>&1 < /dev/null & ;;
+  csharp) dll=$repo/bench/BenchHost/bin/Release/net10.0/BenchHost.dll
+          [ -f "$dll" ] || { echo "build it first: dotnet build bench/BenchHost -c Release" >&2; exit 2; }
+          setsid env "$@" dotnet "$dll" --urls "http://127.0.0.1:$PORT" > /tmp/warm-$name.log 2>&1 < /dev/null & ;;
+  *) echo "csharp or node" >&2; exit 2 ;;
+esac
+launcher=$!
+trap 'kill -TERM -- -$launcher 2>/dev/null' EXIT
+for _ in $(seq 1 600); do port_open && break; sleep 0.1; done
+port_open || { echo "the server did not listen within 60 s (/tmp/warm-$name.log)" >&2; exit 1; }
+pid=$(ss -Hltnp "sport = :$PORT" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2)
+sleep 0.5
+
+# One run of the harness's load generator; prints "server CPU µs per operation / p99 µs".
+run() {
+  timeout -k 5 200 node loadgen.js "$@" --url "http://127.0.0.1:$PORT" --server-pid "$pid" | sed -n 's/^RESULT //p' |
+    node -e 'const r = JSON.parse(require("fs").readFileSync(0));
+             const ops = r.round_trips ?? r.received;
+             console.log(`${(r.server_cpu_ms * 1000 / ops).toFixed(2)} / ${r.latency.p99_us}`)'
+}
+echo "# $name $* at $(date -u +%FT%TZ): server CPU per operation (µs) / p99 (µs), one line per run, cold first"
+for i in 1 2 3 4 5 6; do echo "fanout-max  $i  $(run fanout --clients 500 --messages 200 --rate 0 --size 32 --timeout 60)"; done
+for i in 1 2 3; do echo "echo        $i  $(run echo --clients 50 --duration 10 --warmup 2 --size 32 --timeout 80)"; done
+for i in 1 2; do echo "fanout-rate $i  $(run fanout --clients 500 --messages 200 --rate 100 --size 32 --timeout 60)"; done
