@@ -43,8 +43,9 @@ public sealed class EngineIOServer : IAsyncDisposable
         Logger = loggerFactory.CreateLogger<EngineIOServer>();
         TimeProvider = timeProvider ?? TimeProvider.System;
         Metrics = new EngineIOMetrics(meterFactory);
-        // Used only when the app did not call UseWebSockets (AddEngineIO does): lets HandleRequestAsync accept
-        // upgrades on its own. Engine.IO has its own heartbeat, so no WebSocket keep-alive pings.
+        // Accepts the WebSocket upgrades of the requests this server handles (the app's UseWebSockets, which
+        // AddEngineIO adds, has already checked the origin), so that the WebSocket is built on a WebSocketFrameStream.
+        // Engine.IO has its own heartbeat, so no WebSocket keep-alive pings.
         _webSockets = new WebSocketMiddleware(HandleCoreAsync,
             Microsoft.Extensions.Options.Options.Create(new WebSocketOptions { KeepAliveInterval = TimeSpan.Zero }), loggerFactory);
     }

@@ -287,7 +287,7 @@ public sealed class OptionsTests
         var buffer = new byte[4096];
         while (!(received.Contains("HTTP/1.1 404", StringComparison.Ordinal) && received.EndsWith("\r\n\r\n", StringComparison.Ordinal)))
         {
-            var read = await stream.ReadAsync(buffer);
+            var read = await Wait.For(stream.ReadAsync(buffer).AsTask(), "the answers to both requests");
             Assert.NotEqual(0, read);
             received += System.Text.Encoding.ASCII.GetString(buffer, 0, read);
         }

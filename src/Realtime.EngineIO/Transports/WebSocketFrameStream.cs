@@ -12,6 +12,7 @@ namespace Realtime.EngineIO;
 internal sealed class WebSocketFrameStream(Stream inner) : Stream
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private bool _closeWritten; // (under _gate) a close frame went out: nothing may follow it (RFC 6455, 5.5.1)
 
     /// <summary>The largest header of an unmasked frame: 2 bytes, and 8 more for a length over 65 535.</summary>
     public const int MaxHeaderLength = 10;
@@ -36,12 +37,17 @@ internal sealed class WebSocketFrameStream(Stream inner) : Stream
         return 10;
     }
 
-    /// <summary>Writes whole frames (and, for one large frame, its payload after its header) as one unit.</summary>
+    /// <summary>
+    /// Writes whole frames (and, for one large frame, its payload after its header) as one unit. Dropped once a close
+    /// frame went out: ManagedWebSocket writes one itself when the client breaks the protocol, before the transport
+    /// learns that the connection is over.
+    /// </summary>
     public async ValueTask WriteFramesAsync(ReadOnlyMemory<byte> frames, ReadOnlyMemory<byte> payload = default)
     {
         if (!_gate.Wait(0)) await _gate.WaitAsync().ConfigureAwait(false);
         try
         {
+            if (_closeWritten) return;
             await inner.WriteAsync(frames).ConfigureAwait(false);
             if (!payload.IsEmpty) await inner.WriteAsync(payload).ConfigureAwait(false);
         }
@@ -51,12 +57,13 @@ internal sealed class WebSocketFrameStream(Stream inner) : Stream
         }
     }
 
-    // ManagedWebSocket's writes (one whole frame per call): through the same gate.
+    // ManagedWebSocket's writes (one whole frame per call) and flushes: through the same gate.
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            if (!buffer.IsEmpty && (buffer.Span[0] & 0x0F) == 0x8) _closeWritten = true; // opcode 8: close
             await inner.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
         }
         finally
@@ -75,7 +82,19 @@ internal sealed class WebSocketFrameStream(Stream inner) : Stream
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => inner.ReadAsync(buffer, offset, count, cancellationToken);
     public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
 
-    public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
+    public override async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await inner.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
     public override void Flush() => inner.Flush();
     public override bool CanRead => true;
     public override bool CanWrite => true;
