@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Realtime.SocketIO.Tests.Infrastructure;
 using Realtime.Testing;
 
@@ -5,7 +7,9 @@ namespace Realtime.SocketIO.Tests.Interop;
 
 /// <summary>
 /// <c>ConnectTimeout</c> counts only namespaces actually joined (Node's client.ts clears its timer in the join
-/// callback): a CONNECT stuck in a middleware that never calls <c>next</c> does not keep the connection open.
+/// callback): a CONNECT stuck in a middleware that never calls <c>next</c> does not keep the connection open. The
+/// timeout runs on a clock that moves only when the test says, once the CONNECT has reached the middleware (a loaded
+/// machine could otherwise let it expire before the CONNECT is even read).
 /// </summary>
 public sealed class ConnectTimeoutTests
 {
@@ -24,13 +28,14 @@ public sealed class ConnectTimeoutTests
     {
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var server = new Transcript();
-        await using var host = await SocketIOTestHost.StartWithDefaultsAsync(io => StuckNamespace(io, release, server),
-            o => o.ConnectTimeout = TimeSpan.FromSeconds(1));
+        var clock = new FakeTimeProvider();
+        await using var host = await StartAsync(release, server, clock);
         var (wire, _) = await WsWire.ConnectAsync(host.BaseAddress);
         await using var __ = wire;
 
         await wire.SendAsync("40/stuck,");
         await server.WaitForText("middleware entered");
+        clock.Advance(TimeSpan.FromSeconds(1));
         // No CONNECT answer, no CONNECT_ERROR: the connection just closes (as Node's client.close()).
         var frames = await wire.WaitClosedAsync(TimeSpan.FromSeconds(15));
         Assert.Empty(frames);
@@ -48,10 +53,13 @@ public sealed class ConnectTimeoutTests
     {
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var server = new Transcript();
-        await using var host = await SocketIOTestHost.StartWithDefaultsAsync(io => StuckNamespace(io, release, server),
-            o => o.ConnectTimeout = TimeSpan.FromSeconds(1));
+        var clock = new FakeTimeProvider();
+        await using var host = await StartAsync(release, server, clock);
 
-        var lines = await NodeScript.RunAsync("sio-stuck.mjs", [host.BaseAddress.ToString(), transport]);
+        var running = NodeScript.RunAsync("sio-stuck.mjs", [host.BaseAddress.ToString(), transport]);
+        await server.WaitForText("middleware entered");
+        clock.Advance(TimeSpan.FromSeconds(1));
+        var lines = await running;
         var seen = lines.ToDictionary(l => l.GetProperty("event").GetString()!);
 
         Assert.False(seen.ContainsKey("error"), string.Join("\n", lines));
@@ -59,7 +67,12 @@ public sealed class ConnectTimeoutTests
         Assert.Equal(transport, seen["open"].GetProperty("transport").GetString());
         Assert.Equal("transport close", seen["disconnect"].GetProperty("reason").GetString());
         Assert.False(seen["disconnect"].GetProperty("connected").GetBoolean());
-        Assert.Contains("middleware entered", server.Lines);
         release.SetResult();
     }
+
+    // ConnectTimeout 1 s, on the given clock (heartbeats too: none falls due while the test runs).
+    private static Task<SocketIOTestHost> StartAsync(TaskCompletionSource release, Transcript server, FakeTimeProvider clock) =>
+        SocketIOTestHost.StartWithDefaultsAsync(io => StuckNamespace(io, release, server),
+            o => o.ConnectTimeout = TimeSpan.FromSeconds(1),
+            host: builder => builder.Services.AddSingleton<TimeProvider>(clock));
 }
