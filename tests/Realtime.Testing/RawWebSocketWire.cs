@@ -1,15 +1,15 @@
 using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Text;
-using Realtime.Testing;
 
-namespace RawWebSocket.Tests;
+namespace Realtime.Testing;
 
 /// <summary>
 /// What travels on the wire, without a WebSocket library: the HTTP upgrade request and response as text, and
-/// RFC 6455 frames as bytes, so the tests can record them readably.
+/// RFC 6455 frames as bytes, so the tests can record them readably (step 02's tests, which call it <c>Wire</c>), or
+/// send what no WebSocket library would (Engine.IO's tests).
 /// </summary>
-internal static class Wire
+public static class RawWebSocketWire
 {
     /// <summary>The sample key of RFC 6455 §1.3, whose accept value every WebSocket text quotes.</summary>
     public const string SampleKey = "dGhlIHNhbXBsZSBub25jZQ==";
@@ -23,9 +23,9 @@ internal static class Wire
         return (tcp, tcp.GetStream());
     }
 
-    public static string[] UpgradeRequest(Uri httpBase) =>
+    public static string[] UpgradeRequest(Uri httpBase, string target = "/") =>
     [
-        "GET / HTTP/1.1",
+        $"GET {target} HTTP/1.1",
         $"Host: {httpBase.Authority}",
         "Connection: Upgrade",
         "Upgrade: websocket",
@@ -86,10 +86,16 @@ internal static class Wire
     }
 
     /// <summary>Reads one frame as the server sends it (server frames are never masked).</summary>
-    public static async Task<Frame> ReadFrameAsync(Stream stream)
+    public static async Task<Frame> ReadFrameAsync(Stream stream) =>
+        await ReadFrameOrEndAsync(stream) ?? throw new EndOfStreamException("The server closed the connection where a frame was expected.");
+
+    /// <summary>As <see cref="ReadFrameAsync"/>, or null when the connection ends before the next frame (not inside one).</summary>
+    public static async Task<Frame?> ReadFrameOrEndAsync(Stream stream)
     {
         using var timeout = new CancellationTokenSource(Wait.DefaultTimeout);
-        var head = new List<byte>(await ReadExactlyAsync(stream, 2, timeout.Token));
+        var first = new byte[1];
+        if (await stream.ReadAsync(first, timeout.Token) == 0) return null;
+        var head = new List<byte> { first[0], (await ReadExactlyAsync(stream, 1, timeout.Token))[0] };
         var length = (long)(head[1] & 0x7F);
         if (length == 126)
         {
