@@ -3,6 +3,7 @@
 # runs a full GC first, so only live objects count) of the server idle and again with N connections held, divided by N.
 #   bench/heapwalk/walk.sh                              # BenchHost (Release), 1 000 connections
 #   CLIENTS=5000 bench/heapwalk/walk.sh --Logging:LogLevel:Microsoft.AspNetCore=None   # extra arguments go to BenchHost
+#   DLL=bench/FloorHost/bin/Release/net10.0/FloorHost.dll OUT=/tmp/heapwalk-floor bench/heapwalk/walk.sh   # the floor
 # Needs: dotnet-gcdump (dotnet tool install -g dotnet-gcdump), Node (bench/hold/hold.js holds the connections),
 # BenchHost built in Release. Loopback only; stops the server and the clients it started.
 set -euo pipefail
@@ -10,7 +11,7 @@ here=$(cd "$(dirname "$0")" && pwd); repo=$(cd "$here/../.." && pwd)
 CLIENTS=${CLIENTS:-1000}; PORT=${PORT:-13311}; OUT=${OUT:-/tmp/heapwalk}
 gcdump=$(command -v dotnet-gcdump || echo "$HOME/.dotnet/tools/dotnet-gcdump")
 [[ -x "$gcdump" ]] || { echo "dotnet-gcdump is missing: dotnet tool install -g dotnet-gcdump" >&2; exit 1; }
-dll=$repo/bench/BenchHost/bin/Release/net10.0/BenchHost.dll
+dll=${DLL:-$repo/bench/BenchHost/bin/Release/net10.0/BenchHost.dll}
 [[ -f "$dll" ]] || { echo "build it first: dotnet build bench/BenchHost/BenchHost.csproj -c Release" >&2; exit 1; }
 mkdir -p "$OUT"
 ulimit -n "$(ulimit -Hn)"
