@@ -8,11 +8,13 @@
 #   bench/warm/run-warm.sh csharp        # BenchHost (Release), with BenchHost.csproj's runtime settings
 #   bench/warm/run-warm.sh node          # the harness's node-server.js
 #   BENCH=/tmp/bench bench/warm/run-warm.sh csharp DOTNET_TieredCompilation=0   # extra VAR=value go to the server
+#   bench/warm/run-warm.sh csfloor       # the floors (bench/FloorHost, Release; node-floor.js copied into BENCH)
+#   bench/warm/run-warm.sh nodefloor
 #
 # Needs the harness copied out of the read-only share with its npm packages (bench/README.md, "Reproduce"; BENCH,
 # default /tmp/bench) and, for csharp, BenchHost built in Release. Every wait is bounded; the server is stopped on exit.
 set -u
-name=${1:?usage: run-warm.sh csharp|node [VAR=value...]}; shift
+name=${1:?usage: run-warm.sh csharp|node|csfloor|nodefloor [VAR=value...]}; shift
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 BENCH=${BENCH:-/tmp/bench}; PORT=${PORT:-13170}
 [ -f "$BENCH/loadgen.js" ] || { echo "no harness at $BENCH (see bench/README.md, Reproduce)" >&2; exit 2; }
@@ -25,7 +27,11 @@ case "$name" in
   csharp) dll=$repo/bench/BenchHost/bin/Release/net10.0/BenchHost.dll
           [ -f "$dll" ] || { echo "build it first: dotnet build bench/BenchHost -c Release" >&2; exit 2; }
           setsid env "$@" dotnet "$dll" --urls "http://127.0.0.1:$PORT" > /tmp/warm-$name.log 2>&1 < /dev/null & ;;
-  *) echo "csharp or node" >&2; exit 2 ;;
+  nodefloor) PORT=$PORT setsid node node-floor.js > /tmp/warm-$name.log 2>&1 < /dev/null & ;;
+  csfloor) dll=$repo/bench/FloorHost/bin/Release/net10.0/FloorHost.dll
+          [ -f "$dll" ] || { echo "build it first: dotnet build bench/FloorHost -c Release" >&2; exit 2; }
+          setsid env "$@" dotnet "$dll" --urls "http://127.0.0.1:$PORT" > /tmp/warm-$name.log 2>&1 < /dev/null & ;;
+  *) echo "csharp, node, csfloor or nodefloor" >&2; exit 2 ;;
 esac
 launcher=$!
 trap 'kill -TERM -- -$launcher 2>/dev/null' EXIT

@@ -121,7 +121,7 @@ internal sealed class WebSocketTransport(EngineIOSocket socket, EngineIOServer s
 
     private async Task WriteQueuedAsync()
     {
-        var burst = ArrayPool<EnginePacket>.Shared.Rent(BurstPackets);
+        EnginePacket[]? burst = null;
         try
         {
             while (true)
@@ -130,6 +130,14 @@ internal sealed class WebSocketTransport(EngineIOSocket socket, EngineIOServer s
                 WebSocketCloseStatus? close = null;
                 lock (Socket.Gate)
                 {
+                    // An array as large as what waits: at a steady rate that is one packet, and a 256-entry array
+                    // would be cleared on its way back to the pool for each of them.
+                    var wanted = Math.Clamp(_queue.Count, 1, BurstPackets);
+                    if (burst is null || burst.Length < wanted)
+                    {
+                        if (burst is not null) ArrayPool<EnginePacket>.Shared.Return(burst, clearArray: true);
+                        burst = ArrayPool<EnginePacket>.Shared.Rent(wanted);
+                    }
                     // Take what is queued, up to BurstBytes (at least one packet), stopping at the close frame.
                     long bytes = 0;
                     while (count < burst.Length && _queue.TryPeek(out var next))
@@ -195,7 +203,7 @@ internal sealed class WebSocketTransport(EngineIOSocket socket, EngineIOServer s
         }
         finally
         {
-            ArrayPool<EnginePacket>.Shared.Return(burst, clearArray: true);
+            if (burst is not null) ArrayPool<EnginePacket>.Shared.Return(burst, clearArray: true);
         }
     }
 
