@@ -69,8 +69,8 @@ ValueTask AnswerAsync(WebSocket ws, Memory<byte> received)
         var packet = received.ToArray();
         lock (room)
         {
-            foreach (var member in room)
-                _ = member.SendAsync(packet, WebSocketMessageType.Text, true, default); // ManagedWebSocket queues concurrent sends
+            // Not awaited: ManagedWebSocket queues a send that comes while another is under way.
+            foreach (var member in room) _ = member.SendAsync(packet, WebSocketMessageType.Text, true, default);
         }
         return ValueTask.CompletedTask;
     }
