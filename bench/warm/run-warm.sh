@@ -12,7 +12,8 @@
 #   bench/warm/run-warm.sh nodefloor
 #
 # Needs the harness copied out of the read-only share with its npm packages (bench/README.md, "Reproduce"; BENCH,
-# default /tmp/bench) and, for csharp, BenchHost built in Release. Every wait is bounded; the server is stopped on exit.
+# default /tmp/bench) and, for csharp and csfloor, BenchHost or FloorHost built in Release. Every wait is bounded; the
+# server is stopped on exit.
 set -u
 name=${1:?usage: run-warm.sh csharp|node|csfloor|nodefloor [VAR=value...]}; shift
 repo=$(cd "$(dirname "$0")/../.." && pwd)
@@ -23,16 +24,16 @@ port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; }
 port_open && { echo "port $PORT is taken" >&2; exit 2; }
 
 case "$name" in
-  node)   PORT=$PORT setsid node node-server.js > /tmp/warm-$name.log 2>&1 < /dev/null & ;;
-  csharp) dll=$repo/bench/BenchHost/bin/Release/net10.0/BenchHost.dll
-          [ -f "$dll" ] || { echo "build it first: dotnet build bench/BenchHost -c Release" >&2; exit 2; }
-          setsid env "$@" dotnet "$dll" --urls "http://127.0.0.1:$PORT" > /tmp/warm-$name.log 2>&1 < /dev/null & ;;
-  nodefloor) PORT=$PORT setsid node node-floor.js > /tmp/warm-$name.log 2>&1 < /dev/null & ;;
-  csfloor) dll=$repo/bench/FloorHost/bin/Release/net10.0/FloorHost.dll
-          [ -f "$dll" ] || { echo "build it first: dotnet build bench/FloorHost -c Release" >&2; exit 2; }
-          setsid env "$@" dotnet "$dll" --urls "http://127.0.0.1:$PORT" > /tmp/warm-$name.log 2>&1 < /dev/null & ;;
+  node)      cmd=(node node-server.js) ;;
+  nodefloor) cmd=(node node-floor.js) ;;
+  csharp|csfloor)
+    host=BenchHost; [ "$name" = csfloor ] && host=FloorHost
+    dll=$repo/bench/$host/bin/Release/net10.0/$host.dll
+    [ -f "$dll" ] || { echo "build it first: dotnet build bench/$host -c Release" >&2; exit 2; }
+    cmd=(env "$@" dotnet "$dll" --urls "http://127.0.0.1:$PORT") ;;
   *) echo "csharp, node, csfloor or nodefloor" >&2; exit 2 ;;
 esac
+PORT=$PORT setsid "${cmd[@]}" > /tmp/warm-$name.log 2>&1 < /dev/null &
 launcher=$!
 trap 'kill -TERM -- -$launcher 2>/dev/null' EXIT
 for _ in $(seq 1 600); do port_open && break; sleep 0.1; done
