@@ -18,18 +18,8 @@ LAST=${STAGES##*,}
 ulimit -n "$(ulimit -Hn)"
 echo "# scale $NAME $(date -u +%FT%TZ): up to $LAST connections, open-file limit $(ulimit -n) for the server"
 [ "$(ulimit -n)" -gt "$LAST" ] || echo "warning: open-file limit $(ulimit -n) <= $LAST connections" >&2
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; }
-for _ in $(seq 1 100); do port_open || break; sleep 0.1; done   # a previous server may still be closing
-port_open && { echo "port $PORT is in use" >&2; exit 1; }
-PORT=$PORT setsid bash -c "exec $CMD" > "/tmp/scale-server-$NAME-$PORT.log" 2>&1 < /dev/null &
-SERVER=$!
-stop() { kill -TERM -- -$SERVER 2>/dev/null
-  for _ in $(seq 1 100); do kill -0 $SERVER 2>/dev/null || break; sleep 0.1; done
-  kill -KILL -- -$SERVER 2>/dev/null; for _ in $(seq 1 50); do port_open || break; sleep 0.1; done; }
-trap stop EXIT
-for _ in $(seq 1 600); do port_open && break; sleep 0.1; done
-port_open || { echo "server did not listen on $PORT (log: /tmp/scale-server-$NAME-$PORT.log)" >&2; exit 1; }
-PID=$(ss -Hltnp "sport = :$PORT" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2)
+. ../server.sh
+start_server "/tmp/scale-server-$NAME-$PORT.log" bash -c "exec $CMD"
 echo "# server pid $PID: open-file limit $(grep 'Max open files' /proc/$PID/limits | awk '{print $4}'), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 sleep 1
 # The load generators need far fewer files each (LAST / WORKERS sockets); they inherit the same limit.

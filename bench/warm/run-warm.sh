@@ -19,9 +19,8 @@ name=${1:?usage: run-warm.sh csharp|node|csfloor|nodefloor [VAR=value...]}; shif
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 BENCH=${BENCH:-/tmp/bench}; PORT=${PORT:-13170}
 [ -f "$BENCH/loadgen.js" ] || { echo "no harness at $BENCH (see bench/README.md, Reproduce)" >&2; exit 2; }
+. "$repo/bench/server.sh"
 cd "$BENCH"
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; }
-port_open && { echo "port $PORT is taken" >&2; exit 2; }
 
 case "$name" in
   node)      cmd=(node node-server.js) ;;
@@ -33,17 +32,12 @@ case "$name" in
     cmd=(env "$@" dotnet "$dll" --urls "http://127.0.0.1:$PORT") ;;
   *) echo "csharp, node, csfloor or nodefloor" >&2; exit 2 ;;
 esac
-PORT=$PORT setsid "${cmd[@]}" > /tmp/warm-$name.log 2>&1 < /dev/null &
-launcher=$!
-trap 'kill -TERM -- -$launcher 2>/dev/null' EXIT
-for _ in $(seq 1 600); do port_open && break; sleep 0.1; done
-port_open || { echo "the server did not listen within 60 s (/tmp/warm-$name.log)" >&2; exit 1; }
-pid=$(ss -Hltnp "sport = :$PORT" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2)
+start_server "/tmp/warm-$name.log" "${cmd[@]}"
 sleep 0.5
 
 # One run of the harness's load generator; prints "server CPU µs per operation / p99 µs".
 run() {
-  timeout -k 5 200 node loadgen.js "$@" --url "http://127.0.0.1:$PORT" --server-pid "$pid" | sed -n 's/^RESULT //p' |
+  timeout -k 5 200 node loadgen.js "$@" --url "http://127.0.0.1:$PORT" --server-pid "$PID" | sed -n 's/^RESULT //p' |
     node -e 'const r = JSON.parse(require("fs").readFileSync(0));
              const ops = r.round_trips ?? r.received;
              console.log(`${(r.server_cpu_ms * 1000 / ops).toFixed(2)} / ${r.latency.p99_us}`)'
